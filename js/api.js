@@ -1,0 +1,92 @@
+// The public API, shared by every runtime entry. The entry files load the wasm module
+// the way their runtime allows, then re-export this file.
+import { Auth as WasmAuth } from '../pkg/jwtlib.js';
+import { toAuthError } from './errors.js';
+
+export { AuthError, ErrorCode } from './errors.js';
+export { MemoryStore } from './memory-store.js';
+
+async function settle(promise) {
+  try {
+    return await promise;
+  } catch (error) {
+    throw toAuthError(error);
+  }
+}
+
+/**
+ * Reads method, path and Authorization header from a Fetch `Request` or from a plain
+ * `{ method, path | url, authorization | headers }` object.
+ */
+function describeRequest(request) {
+  if (request === null || typeof request !== 'object') {
+    throw new TypeError('authenticateRequest expects a Request or a { method, path, authorization } object');
+  }
+  const method = String(request.method ?? 'GET');
+  let path = request.path;
+  if (path === undefined && request.url !== undefined) {
+    path = new URL(String(request.url), 'http://localhost').pathname;
+  }
+  let authorization = request.authorization;
+  if (authorization === undefined && request.headers !== undefined) {
+    const headers = request.headers;
+    authorization = typeof headers.get === 'function'
+      ? headers.get('authorization')
+      : headers.authorization ?? headers.Authorization;
+  }
+  return { method, path: String(path ?? '/'), authorization: authorization ?? undefined };
+}
+
+/**
+ * The authentication service: register, log in, log out, resolve the current user and
+ * introspect tokens, over any store with the Workers KV shape.
+ */
+export class Auth {
+  #inner;
+
+  /**
+   * @param {object} config see the README's configuration reference
+   * @param {{ get: Function, put: Function, delete: Function }} store
+   */
+  constructor(config, store) {
+    try {
+      this.#inner = new WasmAuth(config, store);
+    } catch (error) {
+      throw toAuthError(error);
+    }
+  }
+
+  register(request) {
+    return settle(this.#inner.register(request));
+  }
+
+  login(request) {
+    return settle(this.#inner.login(request));
+  }
+
+  logout(token) {
+    return settle(this.#inner.logout(token));
+  }
+
+  currentUser(token) {
+    return settle(this.#inner.currentUser(token));
+  }
+
+  introspect(tokenOrRequest) {
+    return settle(this.#inner.introspect(tokenOrRequest));
+  }
+
+  verifyToken(token) {
+    return settle(this.#inner.verifyToken(token));
+  }
+
+  async authenticateRequest(request, skip) {
+    const { method, path, authorization } = describeRequest(request);
+    return settle(this.#inner.authenticateRequest(method, path, authorization, skip));
+  }
+
+  /** Releases the wasm memory of this instance. */
+  free() {
+    this.#inner.free();
+  }
+}

@@ -1,0 +1,192 @@
+/** A store with the Workers KV shape. A Workers KV namespace fits as it is. */
+export interface KeyValueStore {
+  get(key: string): Promise<string | null> | string | null;
+  put(key: string, value: string, options?: unknown): Promise<void> | void;
+  delete(key: string): Promise<void> | void;
+}
+
+/** An HMAC key of the key set. */
+export interface KeyConfig {
+  /** Key id, written to the `kid` header of the tokens it signs. */
+  kid: string;
+  /** `HS256`, `HS384` or `HS512`. */
+  alg: 'HS256' | 'HS384' | 'HS512';
+  /** UTF-8 secret of at least 32 (HS256), 48 (HS384) or 64 (HS512) bytes. */
+  secret: string;
+}
+
+/** Argon2id cost of new password hashes. */
+export interface PasswordConfig {
+  /** Memory in KiB. Default and minimum: 19456. Maximum: 65536. */
+  memoryKib?: number;
+  /** Passes. Default and minimum: 2. Maximum: 16. */
+  iterations?: number;
+  /** Parallelism. Default: 1. Maximum: 16. */
+  parallelism?: number;
+}
+
+/** Configuration of {@link Auth}. Give either `secret` or `keys`. */
+export interface AuthConfig {
+  /** Shorthand for one HS256 key: a UTF-8 secret of at least 32 bytes. */
+  secret?: string;
+  /** Key id for `secret`. Default: `"default"`. */
+  keyId?: string;
+  /** The key set; every key verifies, the signing key signs. */
+  keys?: KeyConfig[];
+  /** `kid` of the signing key. Default: the first key. */
+  signingKeyId?: string;
+  /** `iss` claim; when set, tokens must carry exactly this issuer. */
+  issuer?: string;
+  /** `aud` claim; when set, tokens must name this audience. */
+  audience?: string;
+  /** Access token lifetime in seconds. Default: 1800. */
+  accessTokenTtl?: number;
+  /** Clock skew tolerated on `exp` and `nbf`, in seconds. Default: 0. */
+  leeway?: number;
+  /** Longest token accepted, in bytes. Default: 8192. */
+  maxTokenLength?: number;
+  /** Argon2id cost of new hashes. Default: m=19456 KiB, t=2, p=1. */
+  password?: PasswordConfig;
+}
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  email: string;
+  is_active: boolean;
+  /** RFC 3339, UTC. */
+  created_at: string;
+}
+
+export interface RegisterRequest {
+  username: string;
+  email: string;
+  password: string;
+}
+
+export interface LoginRequest {
+  /** Username or email address. */
+  username: string;
+  password: string;
+}
+
+export interface LoginResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  /** Seconds until `access_token` expires. */
+  expires_in: number;
+  user: PublicUser;
+}
+
+export interface LogoutResponse {
+  message: string;
+}
+
+/** RFC 7662 introspection response. An inactive token has only `active: false`. */
+export interface IntrospectResponse {
+  active: boolean;
+  sub?: string;
+  username?: string;
+  exp?: number;
+  iat?: number;
+  iss?: string;
+  aud?: string;
+  jti?: string;
+  token_type?: 'Bearer';
+  user?: PublicUser;
+}
+
+/** Claims of a verified token. */
+export interface VerifiedClaims {
+  sub: string;
+  exp: number;
+  iat?: number;
+  iss?: string;
+  aud?: string;
+  jti?: string;
+}
+
+/** Requests that {@link Auth.authenticateRequest} lets through without a token. */
+export interface SkipRule {
+  /** Exact paths, such as `/health`. */
+  paths?: string[];
+  /** Path prefixes, such as `/public/`. */
+  prefixes?: string[];
+  /** Methods, compared without case. Default: `["OPTIONS"]`. */
+  methods?: string[];
+}
+
+/** A Fetch `Request`, or the parts of one that authentication reads. */
+export type RequestLike =
+  | Request
+  | { method?: string; url?: string; path?: string; authorization?: string | null; headers?: Headers | Record<string, string> };
+
+export type ErrorCodeValue =
+  | 'validation_failed'
+  | 'invalid_authorization_header'
+  | 'invalid_credentials'
+  | 'invalid_token'
+  | 'token_expired'
+  | 'not_authenticated'
+  | 'user_inactive'
+  | 'user_not_found'
+  | 'user_exists'
+  | 'repository_unavailable'
+  | 'auth_service_unavailable'
+  | 'invalid_config';
+
+/** Every failure jwtlib reports. */
+export class AuthError extends Error {
+  constructor(code: ErrorCodeValue, message: string);
+  readonly name: 'AuthError';
+  readonly code: ErrorCodeValue;
+}
+
+export const ErrorCode: Readonly<{
+  VALIDATION_FAILED: 'validation_failed';
+  INVALID_AUTHORIZATION_HEADER: 'invalid_authorization_header';
+  INVALID_CREDENTIALS: 'invalid_credentials';
+  INVALID_TOKEN: 'invalid_token';
+  TOKEN_EXPIRED: 'token_expired';
+  NOT_AUTHENTICATED: 'not_authenticated';
+  USER_INACTIVE: 'user_inactive';
+  USER_NOT_FOUND: 'user_not_found';
+  USER_EXISTS: 'user_exists';
+  REPOSITORY_UNAVAILABLE: 'repository_unavailable';
+  AUTH_SERVICE_UNAVAILABLE: 'auth_service_unavailable';
+  INVALID_CONFIG: 'invalid_config';
+}>;
+
+/** In-memory {@link KeyValueStore} for tests and local use. */
+export class MemoryStore implements KeyValueStore {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  readonly size: number;
+}
+
+/** The authentication service. Every method rejects with {@link AuthError}. */
+export class Auth {
+  /** @throws {AuthError} `invalid_config` when the configuration or store is invalid. */
+  constructor(config: AuthConfig, store: KeyValueStore);
+  /** Rejects with `validation_failed` or `user_exists`. */
+  register(request: RegisterRequest): Promise<PublicUser>;
+  /** Rejects with `invalid_credentials` or `user_inactive`. */
+  login(request: LoginRequest): Promise<LoginResponse>;
+  /** Stateless: never rejects for a token; the client discards it. */
+  logout(token?: string): Promise<LogoutResponse>;
+  /** Rejects with `invalid_token`, `token_expired`, `user_not_found` or `user_inactive`. */
+  currentUser(token: string): Promise<PublicUser>;
+  /** Never rejects for a bad token: resolves to `{ active: false }` instead. */
+  introspect(token: string | { token: string; token_type_hint?: string }): Promise<IntrospectResponse>;
+  /** Verifies a token without loading its user. */
+  verifyToken(token: string): Promise<VerifiedClaims>;
+  /**
+   * Resolves the user of a request from its Authorization header, or `null` when `skip`
+   * lets it through. Rejects with `not_authenticated`, `invalid_authorization_header`
+   * and the errors of {@link Auth.currentUser}.
+   */
+  authenticateRequest(request: RequestLike, skip?: SkipRule): Promise<PublicUser | null>;
+  /** Releases the wasm memory of this instance. */
+  free(): void;
+}

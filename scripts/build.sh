@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the npm package's wasm into pkg/ and the Worker into build/.
+# Usage: scripts/build.sh [package|worker|all]
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$root"
+[ -f .tools/rust-toolchain ] && export RUSTUP_TOOLCHAIN=$(cat .tools/rust-toolchain)
+
+what=${1:-all}
+
+build_package() {
+  echo "==> Building the npm package's wasm"
+  cargo build --lib --release --target wasm32-unknown-unknown --features bindings
+  wasm-bindgen --target web --out-dir pkg --out-name jwtlib --no-typescript \
+    target/wasm32-unknown-unknown/release/jwtlib.wasm
+}
+
+build_worker() {
+  echo "==> Building the Worker"
+  worker-build --release --no-opt --features worker
+}
+
+case "$what" in
+  package) build_package ;;
+  worker) build_worker ;;
+  all) build_package; build_worker ;;
+  *) echo "usage: $0 [package|worker|all]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,147 @@
+//! The wasm-bindgen surface loaded by the npm package: an `Auth` class over a JS store.
+//!
+//! Values cross the boundary as plain objects through serde-wasm-bindgen. Failures are
+//! JS `Error`s with `name` set to `"AuthError"` and a `code` property; the package's JS
+//! layer turns them into instances of its `AuthError` class.
+
+mod convert;
+mod store;
+
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::auth::{Auth, SkipRule};
+use crate::config::AuthConfig;
+use crate::models::{IntrospectRequest, LoginRequest, RegisterRequest};
+use crate::repository::KvUserRepository;
+use convert::{read_config, read_request, read_token, to_js, to_js_error};
+use store::JsStore;
+
+type Service = Auth<KvUserRepository<JsStore>>;
+
+/// The authentication service, as exported to JavaScript.
+#[wasm_bindgen(js_name = Auth)]
+pub struct JsAuth {
+    service: Rc<Service>,
+}
+
+fn spawn<F>(future: F) -> Promise
+where
+    F: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    future_to_promise(future)
+}
+
+#[wasm_bindgen(js_class = Auth)]
+impl JsAuth {
+    /// Validates `config` and wraps `store`, an object with the Workers KV shape.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, store: JsValue) -> Result<JsAuth, JsValue> {
+        let config: AuthConfig = read_config(config).map_err(to_js_error)?;
+        let store = JsStore::from_js(store).map_err(to_js_error)?;
+        let service = Auth::new(&config, KvUserRepository::new(store)).map_err(to_js_error)?;
+        Ok(JsAuth {
+            service: Rc::new(service),
+        })
+    }
+
+    /// Registers a user; resolves to a PublicUser.
+    pub fn register(&self, request: JsValue) -> Promise {
+        let service = Rc::clone(&self.service);
+        spawn(async move {
+            let request = read_request(request).and_then(RegisterRequest::from_json);
+            let request = request.map_err(to_js_error)?;
+            to_js(&service.register(&request).await.map_err(to_js_error)?)
+        })
+    }
+
+    /// Logs a user in; resolves to a LoginResponse.
+    pub fn login(&self, request: JsValue) -> Promise {
+        let service = Rc::clone(&self.service);
+        spawn(async move {
+            let request = read_request(request).and_then(LoginRequest::from_json);
+            let request = request.map_err(to_js_error)?;
+            to_js(&service.login(&request).await.map_err(to_js_error)?)
+        })
+    }
+
+    /// Ends a session statelessly; resolves to a LogoutResponse.
+    pub fn logout(&self, token: JsValue) -> Promise {
+        let service = Rc::clone(&self.service);
+        spawn(async move {
+            let token = if token.is_undefined() || token.is_null() {
+                None
+            } else {
+                Some(read_token(token).map_err(to_js_error)?)
+            };
+            to_js(&service.logout(token.as_deref()))
+        })
+    }
+
+    /// Resolves to the PublicUser that `token` belongs to.
+    #[wasm_bindgen(js_name = currentUser)]
+    pub fn current_user(&self, token: JsValue) -> Promise {
+        let service = Rc::clone(&self.service);
+        spawn(async move {
+            let token = read_token(token).map_err(to_js_error)?;
+            to_js(&service.current_user(&token).await.map_err(to_js_error)?)
+        })
+    }
+
+    /// Resolves to an IntrospectResponse; never rejects for a bad token.
+    ///
+    /// Takes a token string or an RFC 7662 request object `{ token, token_type_hint }`.
+    pub fn introspect(&self, request: JsValue) -> Promise {
+        let service = Rc::clone(&self.service);
+        spawn(async move {
+            let token = if request.is_string() {
+                read_token(request)
+            } else {
+                read_request(request)
+                    .and_then(IntrospectRequest::from_json)
+                    .map(|r| r.token)
+            };
+            let token = token.map_err(to_js_error)?;
+            to_js(&service.introspect(&token).await)
+        })
+    }
+
+    /// Resolves to the verified claims of `token` without loading its user.
+    #[wasm_bindgen(js_name = verifyToken)]
+    pub fn verify_token(&self, token: JsValue) -> Promise {
+        let service = Rc::clone(&self.service);
+        spawn(async move {
+            let token = read_token(token).map_err(to_js_error)?;
+            let verified = service.verify_token(&token).map_err(to_js_error)?;
+            to_js(&convert::VerifiedClaims::from(verified))
+        })
+    }
+
+    /// Resolves to the PublicUser of a request, or `null` when `skip` lets it through.
+    #[wasm_bindgen(js_name = authenticateRequest)]
+    pub fn authenticate_request(
+        &self,
+        method: String,
+        path: String,
+        authorization: JsValue,
+        skip: JsValue,
+    ) -> Promise {
+        let service = Rc::clone(&self.service);
+        spawn(async move {
+            let authorization = convert::read_optional_string(authorization, "authorization")
+                .map_err(to_js_error)?;
+            let skip: SkipRule = convert::read_skip_rule(skip).map_err(to_js_error)?;
+            let user = service
+                .authenticate_request(&method, &path, authorization.as_deref(), &skip)
+                .await
+                .map_err(to_js_error)?;
+            match user {
+                Some(user) => to_js(&user),
+                None => Ok(JsValue::NULL),
+            }
+        })
+    }
+}

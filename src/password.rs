@@ -1,0 +1,174 @@
+//! Argon2id password hashing, verification and the rehash policy.
+//!
+//! New hashes are Argon2id, version 0x13, with the configured cost and a 16-byte random
+//! salt, stored as PHC strings (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`).
+//! Verification accepts any Argon2 variant and version whose cost stays under a ceiling,
+//! so hashes made elsewhere (argon2-cffi, libsodium, the reference implementation) still
+//! verify, and it reports when a hash is weaker than the current policy.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::config::PasswordConfig;
+use crate::error::{AuthError, Result};
+use crate::random;
+use crate::validate::Password;
+
+/// Largest memory cost accepted, in KiB (64 MiB). A Workers isolate has 128 MB in all,
+/// which must also hold the module and the JS heap.
+pub const MAX_MEMORY_KIB: u32 = 64 * 1024;
+/// Largest number of passes accepted.
+pub const MAX_ITERATIONS: u32 = 16;
+/// Largest degree of parallelism accepted.
+pub const MAX_PARALLELISM: u32 = 16;
+/// Largest total work accepted, as memory in KiB times passes. It allows argon2-cffi's
+/// default (m=65536, t=3) and caps one verification near 13 times the OWASP minimum.
+pub const MAX_WORK: u64 = 4 * 65_536;
+
+/// The outcome of checking a password against a stored hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    /// The password is wrong.
+    Mismatch,
+    /// The password is right. `needs_rehash` is true when the stored hash is weaker than
+    /// the current policy and should be replaced.
+    Match {
+        /// Whether to store a new hash made under the current parameters.
+        needs_rehash: bool,
+    },
+}
+
+/// Why a stored hash could not be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnusableHash {
+    /// It is not a PHC string of a supported Argon2 variant.
+    Malformed,
+    /// Its cost is above the ceiling, so checking it could exhaust memory or CPU.
+    TooCostly,
+}
+
+/// Hashes and verifies passwords under one cost policy.
+#[derive(Debug, Clone)]
+pub struct PasswordHasher {
+    params: Params,
+}
+
+impl PasswordHasher {
+    /// Creates a hasher for `config`.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_config` when the cost is below OWASP's minimum (m=19456 KiB, t=2, p=1)
+    /// or above the ceiling ([`MAX_MEMORY_KIB`], [`MAX_ITERATIONS`], [`MAX_PARALLELISM`],
+    /// [`MAX_WORK`]).
+    pub fn new(config: PasswordConfig) -> Result<Self> {
+        let PasswordConfig {
+            memory_kib,
+            iterations,
+            parallelism,
+        } = config;
+        let minimum = PasswordConfig::OWASP_MINIMUM;
+        if memory_kib < minimum.memory_kib || iterations < minimum.iterations || parallelism < 1 {
+            return Err(AuthError::invalid_config(format_args!(
+                "password cost m={memory_kib},t={iterations},p={parallelism} is below the \
+                 minimum m={},t={},p={}",
+                minimum.memory_kib, minimum.iterations, minimum.parallelism
+            )));
+        }
+        if !within_ceiling(memory_kib, iterations, parallelism) {
+            return Err(AuthError::invalid_config(format_args!(
+                "password cost m={memory_kib},t={iterations},p={parallelism} is above the \
+                 ceiling m<={MAX_MEMORY_KIB},t<={MAX_ITERATIONS},p<={MAX_PARALLELISM}, \
+                 m*t<={MAX_WORK}"
+            )));
+        }
+        let params = Params::new(memory_kib, iterations, parallelism, None)
+            .map_err(|err| AuthError::invalid_config(format_args!("password cost: {err}")))?;
+        Ok(Self { params })
+    }
+
+    fn argon2(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    /// Hashes `password` with a fresh random salt and returns the PHC string.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_config` when no secure random source is available.
+    pub fn hash(&self, password: &Password) -> Result<String> {
+        let salt_bytes: [u8; 16] = random::bytes()?;
+        let salt = SaltString::encode_b64(&salt_bytes)
+            .map_err(|err| AuthError::invalid_config(format_args!("salt encoding: {err}")))?;
+        let hash = self
+            .argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|err| AuthError::invalid_config(format_args!("password hashing: {err}")))?;
+        Ok(hash.to_string())
+    }
+
+    /// Checks `password` against the PHC string `stored`.
+    ///
+    /// The comparison of the computed and stored tags is constant-time (the `argon2`
+    /// crate compares `Output` values with `subtle`).
+    ///
+    /// # Errors
+    ///
+    /// [`UnusableHash`] when `stored` is not a supported Argon2 PHC string or costs more
+    /// than the ceiling. No Argon2 work is done in either case.
+    pub fn verify(
+        &self,
+        password: &Password,
+        stored: &str,
+    ) -> std::result::Result<Verification, UnusableHash> {
+        let hash = PasswordHash::new(stored).map_err(|_| UnusableHash::Malformed)?;
+        let algorithm = Algorithm::try_from(hash.algorithm).map_err(|_| UnusableHash::Malformed)?;
+        let params = Params::try_from(&hash).map_err(|_| UnusableHash::Malformed)?;
+        if hash.hash.is_none() || hash.salt.is_none() {
+            return Err(UnusableHash::Malformed);
+        }
+        if !within_ceiling(params.m_cost(), params.t_cost(), params.p_cost()) {
+            return Err(UnusableHash::TooCostly);
+        }
+        let version = match hash.version {
+            None => Version::V0x13,
+            Some(number) => Version::try_from(number).map_err(|_| UnusableHash::Malformed)?,
+        };
+
+        // `verify_password` recomputes the tag with the algorithm, version and cost that
+        // the stored hash names, not with this hasher's policy.
+        let verifier = Argon2::new(algorithm, version, params.clone());
+        if verifier
+            .verify_password(password.as_bytes(), &hash)
+            .is_err()
+        {
+            return Ok(Verification::Mismatch);
+        }
+        let needs_rehash = algorithm != Algorithm::Argon2id
+            || version != Version::V0x13
+            || params.m_cost() < self.params.m_cost()
+            || params.t_cost() < self.params.t_cost();
+        Ok(Verification::Match { needs_rehash })
+    }
+
+    /// Spends the same Argon2 work as verifying a hash made under the current policy,
+    /// and throws the result away.
+    ///
+    /// Login calls this for an unknown user so that its timing matches a wrong password.
+    pub fn burn(&self, password: &Password) {
+        let mut output = [0u8; 32];
+        // A fixed salt is fine here: the output is never stored or compared.
+        let _ = self.argon2().hash_password_into(
+            password.as_bytes(),
+            b"jwtlib-no-such-user",
+            &mut output,
+        );
+    }
+}
+
+fn within_ceiling(memory_kib: u32, iterations: u32, parallelism: u32) -> bool {
+    memory_kib <= MAX_MEMORY_KIB
+        && iterations <= MAX_ITERATIONS
+        && parallelism <= MAX_PARALLELISM
+        && u64::from(memory_kib) * u64::from(iterations) <= MAX_WORK
+}

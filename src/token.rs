@@ -1,0 +1,450 @@
+//! Issuing and verifying access tokens (JWS compact serialization, RFC 7515 and 7519).
+//!
+//! Signing and signature checks are done by `jwt-compact`; this module chooses the key,
+//! decides which algorithm is allowed and checks the claims.
+//!
+//! # Verification order
+//!
+//! [`KeySet::verify`] runs these checks in this order and stops at the first failure.
+//! Every failure is `invalid_token` except an expired token, which is `token_expired`.
+//!
+//! 1. The token is at most `maxTokenLength` bytes. Nothing is decoded before this.
+//! 2. It has exactly three segments of unpadded base64url (`A-Z a-z 0-9 - _`), with no
+//!    padding, whitespace or other characters.
+//! 3. The header decodes to a JSON object with a string `alg`.
+//! 4. The header has no `crit` parameter: this library understands no JWS extension.
+//! 5. The `kid` names a key of the set. A token without `kid` is accepted only when the
+//!    set has exactly one key.
+//! 6. `alg` equals the algorithm of that key. The key decides the algorithm, so `none`
+//!    and every algorithm other than the key's own are rejected. Header parameters that
+//!    point at keys (`jku`, `jwk`, `x5u`, `x5c`) are never read.
+//! 7. The signature verifies under that key (a constant-time comparison for HMAC).
+//! 8. The claims decode: `sub` is a string, and `exp`, `nbf` and `iat` are JSON numbers
+//!    within the range of a timestamp.
+//! 9. `exp` is present, and the token is expired once `now >= exp + leeway`.
+//! 10. `nbf`, when present, is not later than `now + leeway`.
+//! 11. `iss` equals the configured issuer, when one is configured.
+//! 12. `aud`, a string or an array of strings, contains the configured audience, when
+//!     one is configured.
+
+use chrono::{DateTime, Utc};
+use jwt_compact::alg::{Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
+use jwt_compact::{AlgorithmExt, Claims, Header, Token, UntrustedToken, ValidationError};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::UnixSeconds;
+use crate::config::{AuthConfig, KeyConfig, Secret, DEFAULT_KEY_ID};
+use crate::error::{AuthError, ErrorCode, Result};
+use crate::random;
+
+/// Longest accepted key id, in bytes.
+pub const MAX_KEY_ID_BYTES: usize = 128;
+
+/// A JWS algorithm that a key may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JwsAlgorithm {
+    /// HMAC with SHA-256.
+    Hs256,
+    /// HMAC with SHA-384.
+    Hs384,
+    /// HMAC with SHA-512.
+    Hs512,
+}
+
+impl JwsAlgorithm {
+    /// Returns the `alg` header value, as registered in RFC 7518.
+    pub const fn name(self) -> &'static str {
+        match self {
+            JwsAlgorithm::Hs256 => "HS256",
+            JwsAlgorithm::Hs384 => "HS384",
+            JwsAlgorithm::Hs512 => "HS512",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        match name {
+            "HS256" => Some(JwsAlgorithm::Hs256),
+            "HS384" => Some(JwsAlgorithm::Hs384),
+            "HS512" => Some(JwsAlgorithm::Hs512),
+            _ => None,
+        }
+    }
+
+    /// Shortest HMAC secret allowed: the hash output size (RFC 7518, section 3.2).
+    const fn min_secret_bytes(self) -> usize {
+        match self {
+            JwsAlgorithm::Hs256 => 32,
+            JwsAlgorithm::Hs384 => 48,
+            JwsAlgorithm::Hs512 => 64,
+        }
+    }
+}
+
+enum KeyMaterial {
+    Hs256(Hs256Key),
+    Hs384(Hs384Key),
+    Hs512(Hs512Key),
+}
+
+struct Key {
+    kid: String,
+    algorithm: JwsAlgorithm,
+    material: KeyMaterial,
+}
+
+impl Key {
+    fn from_secret(kid: &str, algorithm: &str, secret: &Secret) -> Result<Self> {
+        if kid.is_empty() || kid.len() > MAX_KEY_ID_BYTES {
+            return Err(AuthError::invalid_config(format_args!(
+                "key id must be 1 to {MAX_KEY_ID_BYTES} bytes long"
+            )));
+        }
+        let algorithm = JwsAlgorithm::parse(algorithm).ok_or_else(|| {
+            AuthError::invalid_config(format_args!(
+                "key {kid:?}: unsupported algorithm {algorithm:?}; use HS256, HS384 or HS512"
+            ))
+        })?;
+        let bytes = secret.as_bytes();
+        if bytes.len() < algorithm.min_secret_bytes() {
+            return Err(AuthError::invalid_config(format_args!(
+                "key {kid:?}: an {} secret must be at least {} bytes, got {}",
+                algorithm.name(),
+                algorithm.min_secret_bytes(),
+                bytes.len()
+            )));
+        }
+        let material = match algorithm {
+            JwsAlgorithm::Hs256 => KeyMaterial::Hs256(Hs256Key::new(bytes)),
+            JwsAlgorithm::Hs384 => KeyMaterial::Hs384(Hs384Key::new(bytes)),
+            JwsAlgorithm::Hs512 => KeyMaterial::Hs512(Hs512Key::new(bytes)),
+        };
+        Ok(Self {
+            kid: kid.to_owned(),
+            algorithm,
+            material,
+        })
+    }
+}
+
+/// `aud` as RFC 7519 (section 4.1.3) allows it: one string or an array of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Audience {
+    fn contains(&self, expected: &str) -> bool {
+        match self {
+            Audience::One(value) => value == expected,
+            Audience::Many(values) => values.iter().any(|value| value == expected),
+        }
+    }
+}
+
+/// The registered claims this library writes and reads, besides the time claims that
+/// `jwt_compact::Claims` carries.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AccessClaims {
+    sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    aud: Option<Audience>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    jti: Option<String>,
+}
+
+/// Header parameters read besides `alg` and `kid`. `crit` is kept as raw JSON so that
+/// any value, well-formed or not, is seen and rejected.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ExtraHeader {
+    #[serde(default)]
+    crit: Option<serde_json::Value>,
+}
+
+/// A token that passed every check of [`KeySet::verify`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedToken {
+    /// The subject: a user id.
+    pub sub: String,
+    /// Expiry, in seconds since the Unix epoch.
+    pub exp: UnixSeconds,
+    /// Issue time, when the token carries one.
+    pub iat: Option<UnixSeconds>,
+    /// The issuer, when the token carries one.
+    pub iss: Option<String>,
+    /// The configured audience, when one is configured and the token names it.
+    pub aud: Option<String>,
+    /// The token id, when the token carries one.
+    pub jti: Option<String>,
+}
+
+/// A freshly signed token.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    /// The compact JWS.
+    pub token: String,
+    /// Expiry, in seconds since the Unix epoch.
+    pub exp: UnixSeconds,
+}
+
+/// The signing key, the verification keys and the claim rules.
+pub struct KeySet {
+    keys: Vec<Key>,
+    signing: usize,
+    issuer: Option<String>,
+    audience: Option<String>,
+    ttl: u64,
+    leeway: u64,
+    max_token_length: usize,
+}
+
+impl std::fmt::Debug for KeySet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kids: Vec<&str> = self.keys.iter().map(|key| key.kid.as_str()).collect();
+        f.debug_struct("KeySet")
+            .field("kids", &kids)
+            .field(
+                "signing_kid",
+                &self.keys.get(self.signing).map(|key| &key.kid),
+            )
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("ttl", &self.ttl)
+            .field("leeway", &self.leeway)
+            .finish()
+    }
+}
+
+impl KeySet {
+    /// Builds the key set and claim rules from `config`.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_config` when no key is given, both `secret` and `keys` are given, a key
+    /// is too short or uses an unsupported algorithm, two keys share a `kid`,
+    /// `signingKeyId` names no key, or a claim or time setting is out of range.
+    pub fn from_config(config: &AuthConfig) -> Result<Self> {
+        let keys = match (&config.secret, config.keys.is_empty()) {
+            (Some(_), false) => {
+                return Err(AuthError::invalid_config(
+                    "set either secret or keys, not both",
+                ))
+            }
+            (None, true) => {
+                return Err(AuthError::invalid_config(
+                    "no signing key: set secret or keys",
+                ))
+            }
+            (Some(secret), true) => {
+                let kid = config.key_id.as_deref().unwrap_or(DEFAULT_KEY_ID);
+                vec![Key::from_secret(kid, "HS256", secret)?]
+            }
+            (None, false) => {
+                if config.key_id.is_some() {
+                    return Err(AuthError::invalid_config(
+                        "keyId applies only to secret; give each key its kid",
+                    ));
+                }
+                config
+                    .keys
+                    .iter()
+                    .map(|KeyConfig { kid, alg, secret }| Key::from_secret(kid, alg, secret))
+                    .collect::<Result<Vec<_>>>()?
+            }
+        };
+        for (index, key) in keys.iter().enumerate() {
+            if keys[..index].iter().any(|earlier| earlier.kid == key.kid) {
+                return Err(AuthError::invalid_config(format_args!(
+                    "two keys share the kid {:?}",
+                    key.kid
+                )));
+            }
+        }
+        let signing = match &config.signing_key_id {
+            None => 0,
+            Some(kid) => keys.iter().position(|key| &key.kid == kid).ok_or_else(|| {
+                AuthError::invalid_config(format_args!("signingKeyId {kid:?} names no key"))
+            })?,
+        };
+        Ok(Self {
+            keys,
+            signing,
+            issuer: AuthConfig::claim_value("issuer", &config.issuer)?,
+            audience: AuthConfig::claim_value("audience", &config.audience)?,
+            ttl: config.access_token_ttl()?,
+            leeway: config.leeway()?,
+            max_token_length: config.max_token_length()?,
+        })
+    }
+
+    /// Returns the access token lifetime in seconds.
+    pub fn ttl(&self) -> u64 {
+        self.ttl
+    }
+
+    /// Signs a new access token for the user `sub`, issued at `now`.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_config` when no secure random source is available for the token id, or
+    /// when `now` plus the lifetime is not a valid timestamp.
+    pub fn issue(&self, sub: &str, now: UnixSeconds) -> Result<IssuedToken> {
+        let key = self
+            .keys
+            .get(self.signing)
+            .ok_or_else(|| AuthError::invalid_config("no signing key"))?;
+        let exp = now.saturating_add_unsigned(self.ttl);
+        let mut claims = Claims::new(AccessClaims {
+            sub: sub.to_owned(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone().map(Audience::One),
+            jti: Some(random::identifier()?),
+        });
+        claims.issued_at = Some(timestamp(now)?);
+        claims.expiration = Some(timestamp(exp)?);
+
+        let header = Header::empty()
+            .with_key_id(key.kid.clone())
+            .with_token_type("JWT");
+        let signed = match &key.material {
+            KeyMaterial::Hs256(secret) => Hs256.token(&header, &claims, secret),
+            KeyMaterial::Hs384(secret) => Hs384.token(&header, &claims, secret),
+            KeyMaterial::Hs512(secret) => Hs512.token(&header, &claims, secret),
+        };
+        let token = signed
+            .map_err(|err| AuthError::invalid_config(format_args!("token signing: {err}")))?;
+        Ok(IssuedToken { token, exp })
+    }
+
+    /// Verifies `token` at time `now`, in the order listed in the module documentation.
+    ///
+    /// # Errors
+    ///
+    /// `token_expired` when the token is past `exp` plus the leeway, and `invalid_token`
+    /// for every other failure. The message names the failed check and never contains
+    /// the token.
+    pub fn verify(&self, token: &str, now: UnixSeconds) -> Result<VerifiedToken> {
+        // 1. Length cap, before any decoding.
+        if token.len() > self.max_token_length {
+            return Err(AuthError::invalid_token("token is too long"));
+        }
+        // 2. Strict compact serialization.
+        check_compact_form(token)?;
+        // 3. Header.
+        let untrusted = UntrustedToken::<ExtraHeader>::try_from(token)
+            .map_err(|_| AuthError::invalid_token("malformed header"))?;
+        // 4. No critical extensions.
+        if untrusted.header().other_fields.crit.is_some() {
+            return Err(AuthError::invalid_token(
+                "unsupported critical header parameter",
+            ));
+        }
+        // 5. Key selection by kid.
+        let key = self.select_key(untrusted.header().key_id.as_deref())?;
+        // 6. The key decides the algorithm.
+        if untrusted.algorithm() != key.algorithm.name() {
+            return Err(AuthError::invalid_token(
+                "algorithm not allowed for this key",
+            ));
+        }
+        // 7 and 8. Signature, then claim decoding (jwt-compact decodes claims only after
+        // the signature verifies).
+        let verified: std::result::Result<Token<AccessClaims, ExtraHeader>, ValidationError> =
+            match &key.material {
+                KeyMaterial::Hs256(secret) => Hs256.validator(secret).validate(&untrusted),
+                KeyMaterial::Hs384(secret) => Hs384.validator(secret).validate(&untrusted),
+                KeyMaterial::Hs512(secret) => Hs512.validator(secret).validate(&untrusted),
+            };
+        let verified = verified.map_err(|err| match err {
+            ValidationError::MalformedClaims(_) => AuthError::invalid_token("malformed claims"),
+            _ => AuthError::invalid_token("signature verification failed"),
+        })?;
+        let claims = verified.claims();
+
+        // 9. Expiry, required.
+        let exp = claims
+            .expiration
+            .map(|moment| moment.timestamp())
+            .ok_or_else(|| AuthError::invalid_token("missing exp claim"))?;
+        let leeway = i64::try_from(self.leeway).unwrap_or(i64::MAX);
+        if now >= exp.saturating_add(leeway) {
+            return Err(AuthError::new(ErrorCode::TokenExpired, "token has expired"));
+        }
+        // 10. Not before, when present.
+        if let Some(not_before) = claims.not_before {
+            if not_before.timestamp() > now.saturating_add(leeway) {
+                return Err(AuthError::invalid_token("token is not valid yet"));
+            }
+        }
+        // 11. Issuer, exact match.
+        let custom = &claims.custom;
+        if let Some(expected) = &self.issuer {
+            if custom.iss.as_deref() != Some(expected.as_str()) {
+                return Err(AuthError::invalid_token("unexpected issuer"));
+            }
+        }
+        // 12. Audience, a string or an array.
+        if let Some(expected) = &self.audience {
+            if !custom
+                .aud
+                .as_ref()
+                .is_some_and(|aud| aud.contains(expected))
+            {
+                return Err(AuthError::invalid_token("unexpected audience"));
+            }
+        }
+
+        Ok(VerifiedToken {
+            sub: custom.sub.clone(),
+            exp,
+            iat: claims.issued_at.map(|moment| moment.timestamp()),
+            iss: custom.iss.clone(),
+            aud: self.audience.clone(),
+            jti: custom.jti.clone(),
+        })
+    }
+
+    fn select_key(&self, kid: Option<&str>) -> Result<&Key> {
+        match kid {
+            Some(kid) => self
+                .keys
+                .iter()
+                .find(|key| key.kid == kid)
+                .ok_or_else(|| AuthError::invalid_token("unknown key id")),
+            None => match self.keys.as_slice() {
+                [only] => Ok(only),
+                _ => Err(AuthError::invalid_token("missing key id")),
+            },
+        }
+    }
+}
+
+/// Checks the JWS compact form strictly: three segments of unpadded base64url.
+fn check_compact_form(token: &str) -> Result<()> {
+    let mut segments = 0;
+    for segment in token.split('.') {
+        segments += 1;
+        if segments > 3 {
+            break;
+        }
+        let base64url = |byte: &u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_');
+        // A base64 segment never has a length of 1 modulo 4.
+        if segment.is_empty() || segment.len() % 4 == 1 || !segment.as_bytes().iter().all(base64url)
+        {
+            return Err(AuthError::invalid_token("not a compact JWS"));
+        }
+    }
+    if segments != 3 {
+        return Err(AuthError::invalid_token("not a compact JWS"));
+    }
+    Ok(())
+}
+
+fn timestamp(seconds: UnixSeconds) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp(seconds, 0)
+        .ok_or_else(|| AuthError::invalid_config("time is out of the timestamp range"))
+}

@@ -1,0 +1,231 @@
+//! Normalisation and validation of usernames, emails and passwords.
+//!
+//! Each check runs on bounded input: lengths are checked in bytes before any Unicode
+//! work, so an oversized field costs no more than reading it.
+//!
+//! - **Usernames** are normalised to NFKC, then must be 3 to 32 characters of ASCII
+//!   letters, digits, `.`, `_` and `-`, starting with a letter or digit. NFKC turns
+//!   full-width forms such as `ａｌｉｃｅ` into `alice`. Uniqueness is decided on the
+//!   lowercase form, so `Alice` and `alice` are the same user; the stored username
+//!   keeps the case it was registered with.
+//! - **Emails** are normalised to NFKC and lowercased, then must parse as an address
+//!   (RFC 5322 `addr-spec`, as the `email_address` crate reads it) of at most 254 bytes
+//!   with a dot in the domain.
+//! - **Passwords** must be 8 to 1024 bytes as typed and are normalised to NFKC before
+//!   hashing, as NIST SP 800-63B (5.1.1.2) advises, so the same password typed on two
+//!   systems that compose characters differently hashes the same.
+
+use std::str::FromStr;
+
+use email_address::EmailAddress;
+use unicode_normalization::UnicodeNormalization;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::error::{AuthError, Result};
+
+/// Shortest username, in characters.
+pub const USERNAME_MIN_CHARS: usize = 3;
+/// Longest username, in characters.
+pub const USERNAME_MAX_CHARS: usize = 32;
+/// Longest email address, in bytes (RFC 5321's path limit less the angle brackets).
+pub const EMAIL_MAX_BYTES: usize = 254;
+/// Shortest password, in bytes before normalisation.
+pub const PASSWORD_MIN_BYTES: usize = 8;
+/// Longest password, in bytes before normalisation. Longer input is rejected before any
+/// hashing work.
+pub const PASSWORD_MAX_BYTES: usize = 1024;
+/// Longest login identifier (a username or an email), in bytes.
+pub const IDENTIFIER_MAX_BYTES: usize = EMAIL_MAX_BYTES;
+
+/// A validated username.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username {
+    display: String,
+    key: String,
+}
+
+impl Username {
+    /// Normalises and validates `input`.
+    ///
+    /// # Errors
+    ///
+    /// `validation_failed` naming `username` when the input breaks a rule.
+    pub fn parse(input: &str) -> Result<Self> {
+        // NFKC maps every character to at least one character, so a valid username
+        // comes from at most 32 characters of at most 4 bytes each.
+        if input.len() > USERNAME_MAX_CHARS * 4 {
+            return Err(too_long_username());
+        }
+        let display: String = input.nfkc().collect();
+        let length = display.chars().count();
+        if length < USERNAME_MIN_CHARS {
+            return Err(AuthError::validation(
+                "username",
+                &format!("must be at least {USERNAME_MIN_CHARS} characters"),
+            ));
+        }
+        if length > USERNAME_MAX_CHARS {
+            return Err(too_long_username());
+        }
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+        if !display.chars().all(allowed) {
+            return Err(AuthError::validation(
+                "username",
+                "may contain only ASCII letters, digits, '.', '_' and '-'",
+            ));
+        }
+        if !display.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Err(AuthError::validation(
+                "username",
+                "must start with a letter or digit",
+            ));
+        }
+        let key = display.to_ascii_lowercase();
+        Ok(Self { display, key })
+    }
+
+    /// Returns the username as registered, after NFKC.
+    pub fn as_str(&self) -> &str {
+        &self.display
+    }
+
+    /// Returns the lowercase form that decides uniqueness.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+fn too_long_username() -> AuthError {
+    AuthError::validation(
+        "username",
+        &format!("must be at most {USERNAME_MAX_CHARS} characters"),
+    )
+}
+
+/// A validated, case-folded email address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// Normalises and validates `input`.
+    ///
+    /// # Errors
+    ///
+    /// `validation_failed` naming `email` when the input is not a usable address.
+    pub fn parse(input: &str) -> Result<Self> {
+        // NFKC maps every character to at least one character, so a valid address comes
+        // from at most 254 characters of at most 4 bytes each.
+        if input.len() > EMAIL_MAX_BYTES * 4 {
+            return Err(AuthError::validation(
+                "email",
+                &format!("must be at most {EMAIL_MAX_BYTES} bytes"),
+            ));
+        }
+        let folded: String = input.trim().nfkc().collect::<String>().to_lowercase();
+        if folded.len() > EMAIL_MAX_BYTES {
+            return Err(AuthError::validation(
+                "email",
+                &format!("must be at most {EMAIL_MAX_BYTES} bytes"),
+            ));
+        }
+        let parsed = EmailAddress::from_str(&folded)
+            .map_err(|_| AuthError::validation("email", "is not a valid email address"))?;
+        // `email_address` accepts display names and quoted or bracketed forms; only a
+        // bare `local@domain.tld` is stored.
+        if parsed.as_str() != folded
+            || folded.contains(['<', '>', '"', '[', ']', ' '])
+            || !parsed.domain().contains('.')
+            || parsed.domain().starts_with('.')
+            || parsed.domain().ends_with('.')
+        {
+            return Err(AuthError::validation(
+                "email",
+                "is not a valid email address",
+            ));
+        }
+        Ok(Self(folded))
+    }
+
+    /// Returns the case-folded address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password after bounds checks and NFKC, wiped from memory on drop.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct Password(String);
+
+impl Password {
+    /// Checks the bounds of `input` and normalises it.
+    ///
+    /// # Errors
+    ///
+    /// `validation_failed` naming `password` when it is shorter than
+    /// [`PASSWORD_MIN_BYTES`] or longer than [`PASSWORD_MAX_BYTES`].
+    pub fn parse(input: &str) -> Result<Self> {
+        if input.len() > PASSWORD_MAX_BYTES {
+            return Err(AuthError::validation(
+                "password",
+                &format!("must be at most {PASSWORD_MAX_BYTES} bytes"),
+            ));
+        }
+        if input.len() < PASSWORD_MIN_BYTES {
+            return Err(AuthError::validation(
+                "password",
+                &format!("must be at least {PASSWORD_MIN_BYTES} bytes"),
+            ));
+        }
+        Ok(Self(input.nfkc().collect()))
+    }
+
+    /// Normalises a password presented at login without the minimum-length rule, so a
+    /// short password gets `invalid_credentials` rather than a hint about the rules.
+    pub(crate) fn for_login(input: &str) -> Result<Self> {
+        if input.len() > PASSWORD_MAX_BYTES {
+            return Err(AuthError::validation(
+                "password",
+                &format!("must be at most {PASSWORD_MAX_BYTES} bytes"),
+            ));
+        }
+        Ok(Self(input.nfkc().collect()))
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+/// A login identifier: an email when it contains `@`, otherwise a username.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Identifier {
+    Username(Username),
+    Email(Email),
+}
+
+impl Identifier {
+    /// Parses a login identifier. Input that cannot be a registered user's name or email
+    /// is `None`, which login treats like an unknown user.
+    pub(crate) fn parse(input: &str) -> Result<Option<Self>> {
+        if input.is_empty() {
+            return Err(AuthError::validation("username", "must not be empty"));
+        }
+        if input.len() > IDENTIFIER_MAX_BYTES * 4 {
+            return Err(AuthError::validation(
+                "username",
+                &format!("must be at most {IDENTIFIER_MAX_BYTES} bytes"),
+            ));
+        }
+        if input.contains('@') {
+            Ok(Email::parse(input).ok().map(Identifier::Email))
+        } else {
+            Ok(Username::parse(input).ok().map(Identifier::Username))
+        }
+    }
+}
