@@ -102,7 +102,7 @@ pub(crate) fn error_response(error: &HttpError) -> worker::Result<Response> {
         response.headers().set("WWW-Authenticate", "Bearer")?;
     }
     if let Some(allowed) = &error.allow {
-        response.headers().set("Allow", &allowed.to_string())?;
+        response.headers().set("Allow", allowed.as_ref())?;
     }
     Ok(response)
 }
