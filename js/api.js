@@ -76,6 +76,15 @@ export class Auth {
     return settle(this.#inner.introspect(tokenOrRequest));
   }
 
+  /** Public keys of the asymmetric keys as a JWK Set; HMAC keys are never listed. */
+  jwks() {
+    try {
+      return this.#inner.jwks();
+    } catch (error) {
+      throw toAuthError(error);
+    }
+  }
+
   verifyToken(token) {
     return settle(this.#inner.verifyToken(token));
   }

@@ -5,14 +5,40 @@ export interface KeyValueStore {
   delete(key: string): Promise<void> | void;
 }
 
+/** A JSON Web Key (RFC 7517), as `jose`'s `exportJWK` produces. */
+export interface JsonWebKey {
+  kty: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  d?: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+  [parameter: string]: unknown;
+}
+
 /** An HMAC key of the key set. */
-export interface KeyConfig {
+export interface HmacKeyConfig {
   /** Key id, written to the `kid` header of the tokens it signs. */
   kid: string;
-  /** `HS256`, `HS384` or `HS512`. */
   alg: 'HS256' | 'HS384' | 'HS512';
   /** UTF-8 secret of at least 32 (HS256), 48 (HS384) or 64 (HS512) bytes. */
   secret: string;
+}
+
+/** An Ed25519 or P-256 key of the key set: a private JWK signs, a public one verifies. */
+export interface AsymmetricKeyConfig {
+  kid: string;
+  alg: 'EdDSA' | 'ES256';
+  jwk: JsonWebKey;
+}
+
+export type KeyConfig = HmacKeyConfig | AsymmetricKeyConfig;
+
+/** A JWK Set (RFC 7517, section 5). */
+export interface JsonWebKeySet {
+  keys: JsonWebKey[];
 }
 
 /** Argon2id cost of new password hashes. */
@@ -179,6 +205,8 @@ export class Auth {
   currentUser(token: string): Promise<PublicUser>;
   /** Never rejects for a bad token: resolves to `{ active: false }` instead. */
   introspect(token: string | { token: string; token_type_hint?: string }): Promise<IntrospectResponse>;
+  /** Public keys of the asymmetric keys as a JWK Set; HMAC keys are never listed. */
+  jwks(): JsonWebKeySet;
   /** Verifies a token without loading its user. */
   verifyToken(token: string): Promise<VerifiedClaims>;
   /**

@@ -225,13 +225,31 @@ impl<R: UserRepository, C: Clock> Auth<R, C> {
         }
     }
 
+    /// Returns the public keys of the asymmetric keys as a JWK Set, for other services
+    /// to verify tokens with. HMAC keys are never included.
+    pub fn jwks(&self) -> serde_json::Value {
+        self.keys.jwks()
+    }
+
     /// Verifies a token without loading its user.
     ///
     /// # Errors
     ///
-    /// `token_expired` or `invalid_token`, as described in [`crate::token`].
+    /// `token_expired` or `invalid_token`, as described in [`crate::token`], and
+    /// `invalid_token` when the token has no `sub` claim.
     pub fn verify_token(&self, token: &str) -> Result<VerifiedToken> {
-        self.keys.verify(token, self.clock.now())
+        let verified = self.keys.verify(token, self.clock.now())?;
+        if verified.sub.is_none() {
+            return Err(AuthError::invalid_token("missing sub claim"));
+        }
+        Ok(verified)
+    }
+
+    /// Verifies a token and returns its subject.
+    fn verified_subject(&self, token: &str) -> Result<(String, VerifiedToken)> {
+        let verified = self.verify_token(token)?;
+        let sub = verified.sub.clone().unwrap_or_default();
+        Ok((sub, verified))
     }
 
     /// Returns the user a bearer token belongs to.
@@ -242,10 +260,10 @@ impl<R: UserRepository, C: Clock> Auth<R, C> {
     /// is gone, `user_inactive` when it is disabled, `repository_unavailable` when the
     /// store fails.
     pub async fn current_user(&self, token: &str) -> Result<PublicUser> {
-        let verified = self.verify_token(token)?;
+        let (sub, _) = self.verified_subject(token)?;
         let record = self
             .repository
-            .find_by_id(&verified.sub)
+            .find_by_id(&sub)
             .await?
             .ok_or_else(|| {
                 AuthError::new(
@@ -264,16 +282,16 @@ impl<R: UserRepository, C: Clock> Auth<R, C> {
     /// Never fails: a token that is invalid, expired, or whose user is gone or disabled,
     /// and a store failure, all give `active: false` and no other field.
     pub async fn introspect(&self, token: &str) -> IntrospectResponse {
-        let Ok(verified) = self.verify_token(token) else {
+        let Ok((sub, verified)) = self.verified_subject(token) else {
             return IntrospectResponse::inactive();
         };
-        let record = match self.repository.find_by_id(&verified.sub).await {
+        let record = match self.repository.find_by_id(&sub).await {
             Ok(Some(record)) if record.is_active => record,
             _ => return IntrospectResponse::inactive(),
         };
         IntrospectResponse {
             active: true,
-            sub: Some(verified.sub),
+            sub: Some(sub),
             username: Some(record.username.clone()),
             exp: Some(verified.exp),
             iat: verified.iat,

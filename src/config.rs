@@ -130,16 +130,25 @@ impl AuthConfig {
 }
 
 /// A signing or verification key in the key set.
+///
+/// HMAC keys (`HS256`, `HS384`, `HS512`) take `secret`. `EdDSA` (Ed25519) and `ES256`
+/// (P-256) keys take `jwk`: a private JWK can sign and verify, a public one only
+/// verifies.
 #[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KeyConfig {
     /// Key id, written to the `kid` header of tokens this key signs.
     pub kid: String,
-    /// JWS algorithm name: `HS256`, `HS384` or `HS512`.
+    /// JWS algorithm name: `HS256`, `HS384`, `HS512`, `EdDSA` or `ES256`.
     pub alg: String,
     /// HMAC secret as a UTF-8 string. It must be at least as long as the hash output:
     /// 32 bytes for HS256, 48 for HS384, 64 for HS512.
-    pub secret: Secret,
+    #[serde(default)]
+    pub secret: Option<Secret>,
+    /// The key as a JWK (RFC 7517): `{"kty":"OKP","crv":"Ed25519","x":..,"d":..}` for
+    /// EdDSA, `{"kty":"EC","crv":"P-256","x":..,"y":..,"d":..}` for ES256.
+    #[serde(default)]
+    pub jwk: Option<JwkConfig>,
 }
 
 impl fmt::Debug for KeyConfig {
@@ -148,7 +157,20 @@ impl fmt::Debug for KeyConfig {
             .field("kid", &self.kid)
             .field("alg", &self.alg)
             .field("secret", &self.secret)
+            .field("jwk", &self.jwk)
             .finish()
+    }
+}
+
+/// A JWK as given in the configuration. It may hold a private key, so its `Debug`
+/// output is redacted.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct JwkConfig(pub serde_json::Value);
+
+impl fmt::Debug for JwkConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Jwk(<redacted>)")
     }
 }
 
@@ -281,7 +303,7 @@ impl AuthConfig {
                     serde_path_to_error::deserialize::<_, Vec<KeyConfig>>(&mut deserializer);
                 wrapped.map_err(|err| {
                     AuthError::invalid_config(format_args!(
-                        "JWT_KEYS must be a JSON array of {{kid, alg, secret}} objects (problem at {})",
+                        "JWT_KEYS must be a JSON array of {{kid, alg, secret or jwk}} objects (problem at {})",
                         err.path()
                     ))
                 })?

@@ -19,8 +19,9 @@
 //!    and every algorithm other than the key's own are rejected. Header parameters that
 //!    point at keys (`jku`, `jwk`, `x5u`, `x5c`) are never read.
 //! 7. The signature verifies under that key (a constant-time comparison for HMAC).
-//! 8. The claims decode: `sub` is a string, and `exp`, `nbf` and `iat` are JSON numbers
-//!    within the range of a timestamp.
+//! 8. The claims decode: `sub`, `iss` and `jti` are strings when present, `aud` is a
+//!    string or an array of strings, and `exp`, `nbf` and `iat` are JSON numbers within
+//!    the range of a timestamp.
 //! 9. `exp` is present, and the token is expired once `now >= exp + leeway`.
 //! 10. `nbf`, when present, is not later than `now + leeway`.
 //! 11. `iss` equals the configured issuer, when one is configured.
@@ -28,12 +29,13 @@
 //!     one is configured.
 
 use chrono::{DateTime, Utc};
-use jwt_compact::alg::{Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
+use jwt_compact::alg::{Ed25519, Es256, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
+use jwt_compact::jwk::JsonWebKey;
 use jwt_compact::{AlgorithmExt, Claims, Header, Token, UntrustedToken, ValidationError};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::UnixSeconds;
-use crate::config::{AuthConfig, KeyConfig, Secret, DEFAULT_KEY_ID};
+use crate::config::{AuthConfig, JwkConfig, KeyConfig, Secret, DEFAULT_KEY_ID};
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::random;
 
@@ -50,15 +52,21 @@ pub enum JwsAlgorithm {
     Hs384,
     /// HMAC with SHA-512.
     Hs512,
+    /// Ed25519 signatures (RFC 8037).
+    EdDsa,
+    /// ECDSA over P-256 with SHA-256.
+    Es256,
 }
 
 impl JwsAlgorithm {
-    /// Returns the `alg` header value, as registered in RFC 7518.
+    /// Returns the `alg` header value, as registered in RFC 7518 and RFC 8037.
     pub const fn name(self) -> &'static str {
         match self {
             JwsAlgorithm::Hs256 => "HS256",
             JwsAlgorithm::Hs384 => "HS384",
             JwsAlgorithm::Hs512 => "HS512",
+            JwsAlgorithm::EdDsa => "EdDSA",
+            JwsAlgorithm::Es256 => "ES256",
         }
     }
 
@@ -67,6 +75,8 @@ impl JwsAlgorithm {
             "HS256" => Some(JwsAlgorithm::Hs256),
             "HS384" => Some(JwsAlgorithm::Hs384),
             "HS512" => Some(JwsAlgorithm::Hs512),
+            "EdDSA" => Some(JwsAlgorithm::EdDsa),
+            "ES256" => Some(JwsAlgorithm::Es256),
             _ => None,
         }
     }
@@ -77,7 +87,15 @@ impl JwsAlgorithm {
             JwsAlgorithm::Hs256 => 32,
             JwsAlgorithm::Hs384 => 48,
             JwsAlgorithm::Hs512 => 64,
+            JwsAlgorithm::EdDsa | JwsAlgorithm::Es256 => 0,
         }
+    }
+
+    const fn is_hmac(self) -> bool {
+        matches!(
+            self,
+            JwsAlgorithm::Hs256 | JwsAlgorithm::Hs384 | JwsAlgorithm::Hs512
+        )
     }
 }
 
@@ -85,6 +103,14 @@ enum KeyMaterial {
     Hs256(Hs256Key),
     Hs384(Hs384Key),
     Hs512(Hs512Key),
+    EdDsa {
+        verifying: ed25519_compact::PublicKey,
+        signing: Option<ed25519_compact::SecretKey>,
+    },
+    Es256 {
+        verifying: p256::ecdsa::VerifyingKey,
+        signing: Option<p256::ecdsa::SigningKey>,
+    },
 }
 
 struct Key {
@@ -94,37 +120,135 @@ struct Key {
 }
 
 impl Key {
-    fn from_secret(kid: &str, algorithm: &str, secret: &Secret) -> Result<Self> {
+    fn from_config(config: &KeyConfig) -> Result<Self> {
+        let KeyConfig {
+            kid,
+            alg,
+            secret,
+            jwk,
+        } = config;
         if kid.is_empty() || kid.len() > MAX_KEY_ID_BYTES {
             return Err(AuthError::invalid_config(format_args!(
                 "key id must be 1 to {MAX_KEY_ID_BYTES} bytes long"
             )));
         }
-        let algorithm = JwsAlgorithm::parse(algorithm).ok_or_else(|| {
+        let algorithm = JwsAlgorithm::parse(alg).ok_or_else(|| {
             AuthError::invalid_config(format_args!(
-                "key {kid:?}: unsupported algorithm {algorithm:?}; use HS256, HS384 or HS512"
+                "key {kid:?}: unsupported algorithm {alg:?}; use HS256, HS384, HS512, EdDSA or ES256"
             ))
         })?;
-        let bytes = secret.as_bytes();
-        if bytes.len() < algorithm.min_secret_bytes() {
-            return Err(AuthError::invalid_config(format_args!(
-                "key {kid:?}: an {} secret must be at least {} bytes, got {}",
-                algorithm.name(),
-                algorithm.min_secret_bytes(),
-                bytes.len()
-            )));
-        }
-        let material = match algorithm {
-            JwsAlgorithm::Hs256 => KeyMaterial::Hs256(Hs256Key::new(bytes)),
-            JwsAlgorithm::Hs384 => KeyMaterial::Hs384(Hs384Key::new(bytes)),
-            JwsAlgorithm::Hs512 => KeyMaterial::Hs512(Hs512Key::new(bytes)),
+        let material = match (algorithm.is_hmac(), secret, jwk) {
+            (true, Some(secret), None) => hmac_material(kid, algorithm, secret)?,
+            (false, None, Some(jwk)) => asymmetric_material(kid, algorithm, jwk)?,
+            (true, _, _) => {
+                return Err(AuthError::invalid_config(format_args!(
+                    "key {kid:?}: an {} key takes a secret and no jwk",
+                    algorithm.name()
+                )))
+            }
+            (false, _, _) => {
+                return Err(AuthError::invalid_config(format_args!(
+                    "key {kid:?}: an {} key takes a jwk and no secret",
+                    algorithm.name()
+                )))
+            }
         };
         Ok(Self {
-            kid: kid.to_owned(),
+            kid: kid.clone(),
             algorithm,
             material,
         })
     }
+
+    fn can_sign(&self) -> bool {
+        match &self.material {
+            KeyMaterial::Hs256(_) | KeyMaterial::Hs384(_) | KeyMaterial::Hs512(_) => true,
+            KeyMaterial::EdDsa { signing, .. } => signing.is_some(),
+            KeyMaterial::Es256 { signing, .. } => signing.is_some(),
+        }
+    }
+
+    /// Returns the public JWK of an asymmetric key, or `None` for an HMAC key.
+    fn public_jwk(&self) -> Option<serde_json::Value> {
+        let jwk = match &self.material {
+            KeyMaterial::Hs256(_) | KeyMaterial::Hs384(_) | KeyMaterial::Hs512(_) => return None,
+            KeyMaterial::EdDsa { verifying, .. } => JsonWebKey::from(verifying),
+            KeyMaterial::Es256 { verifying, .. } => JsonWebKey::from(verifying),
+        };
+        let mut value = serde_json::to_value(&jwk).ok()?;
+        let object = value.as_object_mut()?;
+        object.insert("kid".to_owned(), self.kid.clone().into());
+        object.insert("alg".to_owned(), self.algorithm.name().into());
+        object.insert("use".to_owned(), "sig".into());
+        Some(value)
+    }
+}
+
+fn hmac_material(kid: &str, algorithm: JwsAlgorithm, secret: &Secret) -> Result<KeyMaterial> {
+    let bytes = secret.as_bytes();
+    if bytes.len() < algorithm.min_secret_bytes() {
+        return Err(AuthError::invalid_config(format_args!(
+            "key {kid:?}: an {} secret must be at least {} bytes, got {}",
+            algorithm.name(),
+            algorithm.min_secret_bytes(),
+            bytes.len()
+        )));
+    }
+    Ok(match algorithm {
+        JwsAlgorithm::Hs384 => KeyMaterial::Hs384(Hs384Key::new(bytes)),
+        JwsAlgorithm::Hs512 => KeyMaterial::Hs512(Hs512Key::new(bytes)),
+        _ => KeyMaterial::Hs256(Hs256Key::new(bytes)),
+    })
+}
+
+fn asymmetric_material(kid: &str, algorithm: JwsAlgorithm, jwk: &JwkConfig) -> Result<KeyMaterial> {
+    // The JWK's own `alg`, when present, must agree with the configured one.
+    if let Some(declared) = jwk.0.get("alg") {
+        if declared.as_str() != Some(algorithm.name()) {
+            return Err(AuthError::invalid_config(format_args!(
+                "key {kid:?}: the jwk's alg does not match {}",
+                algorithm.name()
+            )));
+        }
+    }
+    let parsed: JsonWebKey<'static> = serde_json::from_value(jwk.0.clone()).map_err(|_| {
+        AuthError::invalid_config(format_args!("key {kid:?}: the jwk is not a valid JWK"))
+    })?;
+    let invalid = |part: &str| {
+        AuthError::invalid_config(format_args!(
+            "key {kid:?}: the jwk's {part} is not a valid {} key",
+            algorithm.name()
+        ))
+    };
+    let has_private_part = parsed.is_signing_key();
+    Ok(match algorithm {
+        JwsAlgorithm::EdDsa => {
+            let verifying = ed25519_compact::PublicKey::try_from(&parsed)
+                .map_err(|_| invalid("public part"))?;
+            let signing = if has_private_part {
+                Some(
+                    ed25519_compact::SecretKey::try_from(&parsed)
+                        .map_err(|_| invalid("private part"))?,
+                )
+            } else {
+                None
+            };
+            KeyMaterial::EdDsa { verifying, signing }
+        }
+        _ => {
+            let verifying =
+                p256::ecdsa::VerifyingKey::try_from(&parsed).map_err(|_| invalid("public part"))?;
+            let signing = if has_private_part {
+                Some(
+                    p256::ecdsa::SigningKey::try_from(&parsed)
+                        .map_err(|_| invalid("private part"))?,
+                )
+            } else {
+                None
+            };
+            KeyMaterial::Es256 { verifying, signing }
+        }
+    })
 }
 
 /// `aud` as RFC 7519 (section 4.1.3) allows it: one string or an array of strings.
@@ -148,7 +272,8 @@ impl Audience {
 /// `jwt_compact::Claims` carries.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct AccessClaims {
-    sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sub: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,8 +293,8 @@ struct ExtraHeader {
 /// A token that passed every check of [`KeySet::verify`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedToken {
-    /// The subject: a user id.
-    pub sub: String,
+    /// The subject: a user id for tokens this library issues.
+    pub sub: Option<String>,
     /// Expiry, in seconds since the Unix epoch.
     pub exp: UnixSeconds,
     /// Issue time, when the token carries one.
@@ -241,7 +366,13 @@ impl KeySet {
             }
             (Some(secret), true) => {
                 let kid = config.key_id.as_deref().unwrap_or(DEFAULT_KEY_ID);
-                vec![Key::from_secret(kid, "HS256", secret)?]
+                let shorthand = KeyConfig {
+                    kid: kid.to_owned(),
+                    alg: "HS256".to_owned(),
+                    secret: Some(secret.clone()),
+                    jwk: None,
+                };
+                vec![Key::from_config(&shorthand)?]
             }
             (None, false) => {
                 if config.key_id.is_some() {
@@ -252,7 +383,7 @@ impl KeySet {
                 config
                     .keys
                     .iter()
-                    .map(|KeyConfig { kid, alg, secret }| Key::from_secret(kid, alg, secret))
+                    .map(Key::from_config)
                     .collect::<Result<Vec<_>>>()?
             }
         };
@@ -270,6 +401,12 @@ impl KeySet {
                 AuthError::invalid_config(format_args!("signingKeyId {kid:?} names no key"))
             })?,
         };
+        if let Some(key) = keys.get(signing).filter(|key| !key.can_sign()) {
+            return Err(AuthError::invalid_config(format_args!(
+                "the signing key {:?} has no private part",
+                key.kid
+            )));
+        }
         Ok(Self {
             keys,
             signing,
@@ -299,7 +436,7 @@ impl KeySet {
             .ok_or_else(|| AuthError::invalid_config("no signing key"))?;
         let exp = now.saturating_add_unsigned(self.ttl);
         let mut claims = Claims::new(AccessClaims {
-            sub: sub.to_owned(),
+            sub: Some(sub.to_owned()),
             iss: self.issuer.clone(),
             aud: self.audience.clone().map(Audience::One),
             jti: Some(random::identifier()?),
@@ -314,6 +451,19 @@ impl KeySet {
             KeyMaterial::Hs256(secret) => Hs256.token(&header, &claims, secret),
             KeyMaterial::Hs384(secret) => Hs384.token(&header, &claims, secret),
             KeyMaterial::Hs512(secret) => Hs512.token(&header, &claims, secret),
+            KeyMaterial::EdDsa {
+                signing: Some(secret),
+                ..
+            } => Ed25519.token(&header, &claims, secret),
+            KeyMaterial::Es256 {
+                signing: Some(secret),
+                ..
+            } => Es256.token(&header, &claims, secret),
+            KeyMaterial::EdDsa { signing: None, .. } | KeyMaterial::Es256 { signing: None, .. } => {
+                return Err(AuthError::invalid_config(
+                    "the signing key has no private part",
+                ))
+            }
         };
         let token = signed
             .map_err(|err| AuthError::invalid_config(format_args!("token signing: {err}")))?;
@@ -358,6 +508,12 @@ impl KeySet {
                 KeyMaterial::Hs256(secret) => Hs256.validator(secret).validate(&untrusted),
                 KeyMaterial::Hs384(secret) => Hs384.validator(secret).validate(&untrusted),
                 KeyMaterial::Hs512(secret) => Hs512.validator(secret).validate(&untrusted),
+                KeyMaterial::EdDsa { verifying, .. } => {
+                    Ed25519.validator(verifying).validate(&untrusted)
+                }
+                KeyMaterial::Es256 { verifying, .. } => {
+                    Es256.validator(verifying).validate(&untrusted)
+                }
             };
         let verified = verified.map_err(|err| match err {
             ValidationError::MalformedClaims(_) => AuthError::invalid_token("malformed claims"),
@@ -406,6 +562,14 @@ impl KeySet {
             aud: self.audience.clone(),
             jti: custom.jti.clone(),
         })
+    }
+
+    /// Returns the public keys of the asymmetric keys as a JWK Set (RFC 7517,
+    /// section 5): `{"keys": [...]}` with `kid`, `alg` and `use` on each key. HMAC keys
+    /// are secret and never listed.
+    pub fn jwks(&self) -> serde_json::Value {
+        let keys: Vec<serde_json::Value> = self.keys.iter().filter_map(Key::public_jwk).collect();
+        serde_json::json!({ "keys": keys })
     }
 
     fn select_key(&self, kid: Option<&str>) -> Result<&Key> {

@@ -168,7 +168,8 @@ pub(crate) fn read_skip_rule(value: JsValue) -> Result<SkipRule> {
 /// Verified claims as returned to JS.
 #[derive(Serialize)]
 pub(crate) struct VerifiedClaims {
-    sub: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub: Option<String>,
     exp: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     iat: Option<i64>,

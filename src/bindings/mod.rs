@@ -109,6 +109,11 @@ impl JsAuth {
         })
     }
 
+    /// Returns the public keys as a JWK Set `{ keys: [...] }`; HMAC keys are never listed.
+    pub fn jwks(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.service.jwks())
+    }
+
     /// Resolves to the verified claims of `token` without loading its user.
     #[wasm_bindgen(js_name = verifyToken)]
     pub fn verify_token(&self, token: JsValue) -> Promise {

@@ -8,6 +8,7 @@
 //! | `POST /auth/logout` | 200 and a LogoutResponse |
 //! | `GET /auth/me` | 200 and the PublicUser of the bearer token |
 //! | `POST /auth/introspect` | 200 and an IntrospectResponse (JSON or form body) |
+//! | `GET /.well-known/jwks.json` | 200 and the public keys as a JWK Set |
 //! | `GET /health` | 200 and `{"status":"ok"}` |
 //!
 //! Errors are `{"error": {"code": ..., "message": ...}}` with the status of the code.
@@ -82,7 +83,7 @@ async fn route(mut request: Request, env: &Env) -> Result<worker::Result<Respons
     let path = request.path();
     let method = request.method();
     let allowed = match path.as_str() {
-        "/health" | "/auth/me" => Method::Get,
+        "/health" | "/auth/me" | "/.well-known/jwks.json" => Method::Get,
         "/auth/register" | "/auth/login" | "/auth/logout" | "/auth/introspect" => Method::Post,
         _ => return Err(HttpError::not_found()),
     };
@@ -95,6 +96,7 @@ async fn route(mut request: Request, env: &Env) -> Result<worker::Result<Respons
 
     let service = service(env)?;
     match path.as_str() {
+        "/.well-known/jwks.json" => Ok(json_response(200, &service.jwks())),
         "/auth/register" => {
             let body = read_body(&mut request, false).await?;
             let user = service
