@@ -1,6 +1,6 @@
 // The public API, shared by every runtime entry. The entry files load the wasm module
 // the way their runtime allows, then re-export this file.
-import { Auth as WasmAuth } from '../pkg/jwtlib.js';
+import { Auth as WasmAuth, wasmMemoryBytes as readWasmMemoryBytes } from '../pkg/jwtlib.js';
 import { toAuthError } from './errors.js';
 
 export { AuthError, ErrorCode } from './errors.js';
@@ -12,6 +12,14 @@ async function settle(promise) {
   } catch (error) {
     throw toAuthError(error);
   }
+}
+
+/**
+ * Returns the size of the wasm memory in bytes: the high-water mark of the heap, since
+ * wasm memory never shrinks.
+ */
+export function wasmMemoryBytes() {
+  return readWasmMemoryBytes();
 }
 
 /**
@@ -74,6 +82,18 @@ export class Auth {
 
   introspect(tokenOrRequest) {
     return settle(this.#inner.introspect(tokenOrRequest));
+  }
+
+  issueToken(userId) {
+    return settle(this.#inner.issueToken(userId));
+  }
+
+  hashPassword(password) {
+    return settle(this.#inner.hashPassword(password));
+  }
+
+  verifyPassword(password, hash) {
+    return settle(this.#inner.verifyPassword(password, hash));
   }
 
   /** Public keys of the asymmetric keys as a JWK Set; HMAC keys are never listed. */

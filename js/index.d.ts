@@ -183,6 +183,9 @@ export const ErrorCode: Readonly<{
   INVALID_CONFIG: 'invalid_config';
 }>;
 
+/** Size of the wasm memory in bytes: the heap's high-water mark, since it never shrinks. */
+export function wasmMemoryBytes(): number;
+
 /** In-memory {@link KeyValueStore} for tests and local use. */
 export class MemoryStore implements KeyValueStore {
   get(key: string): Promise<string | null>;
@@ -205,6 +208,16 @@ export class Auth {
   currentUser(token: string): Promise<PublicUser>;
   /** Never rejects for a bad token: resolves to `{ active: false }` instead. */
   introspect(token: string | { token: string; token_type_hint?: string }): Promise<IntrospectResponse>;
+  /**
+   * Signs a token for an existing, active user id without checking a password, for
+   * sign-in flows that authenticate the user some other way. Rejects with
+   * `user_not_found` or `user_inactive`.
+   */
+  issueToken(userId: string): Promise<LoginResponse>;
+  /** Hashes a password under the configured policy into a PHC string. */
+  hashPassword(password: string): Promise<string>;
+  /** Checks a password against a PHC string; a malformed or too costly hash is `false`. */
+  verifyPassword(password: string, hash: string): Promise<boolean>;
   /** Public keys of the asymmetric keys as a JWK Set; HMAC keys are never listed. */
   jwks(): JsonWebKeySet;
   /** Verifies a token without loading its user. */

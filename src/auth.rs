@@ -207,6 +207,10 @@ impl<R: UserRepository, C: Clock> Auth<R, C> {
             self.repository.update(&record).await?;
         }
 
+        self.login_response(&record)
+    }
+
+    fn login_response(&self, record: &UserRecord) -> Result<LoginResponse> {
         let issued = self.keys.issue(&record.id, self.clock.now())?;
         Ok(LoginResponse {
             access_token: issued.token,
@@ -223,6 +227,49 @@ impl<R: UserRepository, C: Clock> Auth<R, C> {
         LogoutResponse {
             message: LOGOUT_MESSAGE.to_owned(),
         }
+    }
+
+    /// Signs an access token for the user `user_id` without checking a password, for
+    /// sign-in flows that authenticate the user some other way. The user must exist and
+    /// be active.
+    ///
+    /// # Errors
+    ///
+    /// `user_not_found`, `user_inactive` or `repository_unavailable`.
+    pub async fn issue_token(&self, user_id: &str) -> Result<LoginResponse> {
+        let record = self
+            .repository
+            .find_by_id(user_id)
+            .await?
+            .ok_or_else(|| AuthError::new(ErrorCode::UserNotFound, "no user has this id"))?;
+        if !record.is_active {
+            return Err(inactive());
+        }
+        self.login_response(&record)
+    }
+
+    /// Hashes a password under the configured policy and returns the PHC string, for
+    /// callers that store users themselves.
+    ///
+    /// # Errors
+    ///
+    /// `validation_failed` when the password breaks the length rules.
+    pub fn hash_password(&self, password: &str) -> Result<String> {
+        self.passwords.hash(&Password::parse(password)?)
+    }
+
+    /// Checks a password against a PHC string. A hash that is malformed or above the
+    /// cost ceiling is a mismatch.
+    ///
+    /// # Errors
+    ///
+    /// `validation_failed` when the password is longer than the limit.
+    pub fn verify_password(&self, password: &str, phc: &str) -> Result<bool> {
+        let password = Password::for_login(password)?;
+        Ok(matches!(
+            self.passwords.verify(&password, phc),
+            Ok(Verification::Match { .. })
+        ))
     }
 
     /// Returns the public keys of the asymmetric keys as a JWK Set, for other services
@@ -261,16 +308,12 @@ impl<R: UserRepository, C: Clock> Auth<R, C> {
     /// store fails.
     pub async fn current_user(&self, token: &str) -> Result<PublicUser> {
         let (sub, _) = self.verified_subject(token)?;
-        let record = self
-            .repository
-            .find_by_id(&sub)
-            .await?
-            .ok_or_else(|| {
-                AuthError::new(
-                    ErrorCode::UserNotFound,
-                    "the user of this token no longer exists",
-                )
-            })?;
+        let record = self.repository.find_by_id(&sub).await?.ok_or_else(|| {
+            AuthError::new(
+                ErrorCode::UserNotFound,
+                "the user of this token no longer exists",
+            )
+        })?;
         if !record.is_active {
             return Err(inactive());
         }

@@ -56,6 +56,11 @@ pub(crate) fn read_token(value: JsValue) -> Result<String> {
     checked_string(&value, "token")
 }
 
+/// Reads a string argument named `field`, which must be well-formed.
+pub(crate) fn read_string(value: JsValue, field: &str) -> Result<String> {
+    checked_string(&value, field)
+}
+
 /// Reads a request object into JSON: a flat object whose values are strings, numbers,
 /// booleans or null. Nested objects are rejected before conversion, which also keeps
 /// cyclic objects out.

@@ -35,6 +35,13 @@ where
     future_to_promise(future)
 }
 
+/// Returns the size of this module's wasm memory in bytes. Wasm memory grows and never
+/// shrinks, so this is the high-water mark of the heap.
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
+}
+
 #[wasm_bindgen(js_class = Auth)]
 impl JsAuth {
     /// Validates `config` and wraps `store`, an object with the Workers KV shape.
@@ -106,6 +113,41 @@ impl JsAuth {
             };
             let token = token.map_err(to_js_error)?;
             to_js(&service.introspect(&token).await)
+        })
+    }
+
+    /// Signs a token for an existing, active user id; resolves to a LoginResponse.
+    #[wasm_bindgen(js_name = issueToken)]
+    pub fn issue_token(&self, user_id: JsValue) -> Promise {
+        let service = Rc::clone(&self.service);
+        spawn(async move {
+            let user_id = convert::read_string(user_id, "userId").map_err(to_js_error)?;
+            to_js(&service.issue_token(&user_id).await.map_err(to_js_error)?)
+        })
+    }
+
+    /// Hashes a password under the configured policy; resolves to a PHC string.
+    #[wasm_bindgen(js_name = hashPassword)]
+    pub fn hash_password(&self, password: JsValue) -> Promise {
+        let service = Rc::clone(&self.service);
+        spawn(async move {
+            let password = convert::read_string(password, "password").map_err(to_js_error)?;
+            let hash = service.hash_password(&password).map_err(to_js_error)?;
+            Ok(JsValue::from_str(&hash))
+        })
+    }
+
+    /// Checks a password against a PHC string; resolves to a boolean.
+    #[wasm_bindgen(js_name = verifyPassword)]
+    pub fn verify_password(&self, password: JsValue, hash: JsValue) -> Promise {
+        let service = Rc::clone(&self.service);
+        spawn(async move {
+            let password = convert::read_string(password, "password").map_err(to_js_error)?;
+            let hash = convert::read_string(hash, "hash").map_err(to_js_error)?;
+            let matches = service
+                .verify_password(&password, &hash)
+                .map_err(to_js_error)?;
+            Ok(JsValue::from_bool(matches))
         })
     }
 
