@@ -6,7 +6,7 @@
 //! so hashes made elsewhere (argon2-cffi, libsodium, the reference implementation) still
 //! verify, and it reports when a hash is weaker than the current policy.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::config::PasswordConfig;
@@ -109,8 +109,9 @@ impl PasswordHasher {
 
     /// Checks `password` against the PHC string `stored`.
     ///
-    /// The comparison of the computed and stored tags is constant-time (the `argon2`
-    /// crate compares `Output` values with `subtle`).
+    /// The comparison of the computed and stored tags is constant-time (`Output`
+    /// values compare with `subtle`). A PHC string without `v=` is version 0x10, as in
+    /// the reference implementation.
     ///
     /// # Errors
     ///
@@ -131,17 +132,29 @@ impl PasswordHasher {
             return Err(UnusableHash::TooCostly);
         }
         let version = match hash.version {
-            None => Version::V0x13,
+            // A PHC string without `v=` predates version 0x13 (the reference
+            // implementation reads it as 0x10).
+            None => Version::V0x10,
             Some(number) => Version::try_from(number).map_err(|_| UnusableHash::Malformed)?,
         };
 
-        // `verify_password` recomputes the tag with the algorithm, version and cost that
-        // the stored hash names, not with this hasher's policy.
-        let verifier = Argon2::new(algorithm, version, params.clone());
-        if verifier
-            .verify_password(password.as_bytes(), &hash)
-            .is_err()
-        {
+        // Recompute the tag with the algorithm, version and cost that the stored hash
+        // names, not with this hasher's policy. The version is passed explicitly because
+        // the `argon2` crate reads a missing `v=` as 0x13.
+        let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+            return Err(UnusableHash::Malformed);
+        };
+        let computed = Argon2::default()
+            .hash_password_customized(
+                password.as_bytes(),
+                Some(hash.algorithm),
+                Some(u32::from(version)),
+                params.clone(),
+                salt,
+            )
+            .map_err(|_| UnusableHash::Malformed)?;
+        // `Output`'s equality is constant-time (`subtle::ConstantTimeEq`).
+        if computed.hash != Some(expected) {
             return Ok(Verification::Mismatch);
         }
         let needs_rehash = algorithm != Algorithm::Argon2id
