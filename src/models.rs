@@ -141,7 +141,7 @@ struct Fields {
 }
 
 /// Longest field name repeated in an error message.
-const MAX_FIELD_NAME_IN_MESSAGE: usize = 64;
+const MAX_FIELD_NAME_IN_MESSAGE: usize = 32;
 
 impl Fields {
     fn new(value: serde_json::Value) -> Result<Self> {

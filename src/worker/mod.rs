@@ -81,13 +81,15 @@ fn bearer_token(request: &Request) -> Result<Option<String>, HttpError> {
 
 async fn route(mut request: Request, env: &Env) -> Result<worker::Result<Response>, HttpError> {
     let path = request.path();
-    let method = request.method();
+    // workers-rs maps methods it does not know (PROPFIND, PURGE, ...) to GET, so the
+    // method is read from the JS request as sent.
+    let method = request.inner().method();
     let allowed = match path.as_str() {
         "/health" | "/auth/me" | "/.well-known/jwks.json" => Method::Get,
         "/auth/register" | "/auth/login" | "/auth/logout" | "/auth/introspect" => Method::Post,
         _ => return Err(HttpError::not_found()),
     };
-    if method != allowed {
+    if method != allowed.as_ref() {
         return Err(HttpError::method_not_allowed(allowed));
     }
     if path == "/health" {
