@@ -46,15 +46,25 @@ if ! has_wasm_target; then
   fi
 fi
 
+# Installed tools are also kept in a per-user cache, keyed by version, so that a fresh
+# clone on the same machine links them instead of compiling them again.
 # cargo install --locked is avoided on purpose: the registry mirror here can lag behind
 # the versions in a tool's lock file, and an unlocked install resolves to what it has.
+tool_cache=${JWTLIB_TOOL_CACHE:-$HOME/.cache/jwtlib/tools}
 install_crate() {
   local crate=$1 version=$2 binary=$3
   if [ -x ".tools/bin/$binary" ] && "./.tools/bin/$binary" --version 2>/dev/null | grep -q "$version"; then
     return
   fi
-  step "Installing $crate $version into .tools"
-  cargo install "$crate" --version "=$version" --root .tools --force
+  local cached="$tool_cache/$crate-$version"
+  if ! { [ -x "$cached/bin/$binary" ] && "$cached/bin/$binary" --version 2>/dev/null | grep -q "$version"; }; then
+    step "Installing $crate $version into $cached"
+    cargo install "$crate" --version "=$version" --root "$cached" --force
+  fi
+  local installed
+  for installed in "$cached"/bin/*; do
+    ln -sf "$installed" ".tools/bin/$(basename "$installed")"
+  done
 }
 install_crate wasm-bindgen-cli "$wasm_bindgen_version" wasm-bindgen
 install_crate worker-build 0.8.7 worker-build
