@@ -41,15 +41,23 @@ export interface JsonWebKeySet {
   keys: JsonWebKey[];
 }
 
-/** Argon2id cost of new password hashes. */
+/**
+ * Argon2id cost of new password hashes. It must meet one of OWASP's minimums
+ * (m>=47104 KiB with t>=1, m>=19456 with t>=2, m>=12288 with t>=3, m>=9216 with t>=4,
+ * or m>=7168 with t>=5) and stay under the ceiling (m<=65536, t<=16, p<=16,
+ * m*t<=262144).
+ */
 export interface PasswordConfig {
-  /** Memory in KiB. Default and minimum: 19456. Maximum: 65536. */
+  /** Memory in KiB. Default: 19456. */
   memoryKib?: number;
-  /** Passes. Default and minimum: 2. Maximum: 16. */
+  /** Passes. Default: 2. */
   iterations?: number;
-  /** Parallelism. Default: 1. Maximum: 16. */
+  /** Parallelism. Default: 1. */
   parallelism?: number;
 }
+
+/** Named costs: OWASP's five minimums and RFC 9106's 64 MiB option. */
+export type PasswordPreset = 'owasp-46m' | 'owasp-19m' | 'owasp-12m' | 'owasp-9m' | 'owasp-7m' | 'rfc9106-64m';
 
 /** Configuration of {@link Auth}. Give either `secret` or `keys`. */
 export interface AuthConfig {
@@ -71,8 +79,8 @@ export interface AuthConfig {
   leeway?: number;
   /** Longest token accepted, in bytes. Default: 8192. */
   maxTokenLength?: number;
-  /** Argon2id cost of new hashes. Default: m=19456 KiB, t=2, p=1. */
-  password?: PasswordConfig;
+  /** Argon2id cost of new hashes, or a preset name. Default: m=19456 KiB, t=2, p=1. */
+  password?: PasswordConfig | PasswordPreset;
 }
 
 export interface PublicUser {

@@ -57,7 +57,7 @@ pub struct AuthConfig {
     /// Longest token accepted, in bytes. Default: 8192.
     #[serde(default)]
     pub max_token_length: Option<usize>,
-    /// Argon2id cost of new password hashes.
+    /// Argon2id cost of new password hashes, as numbers or a preset name.
     #[serde(default)]
     pub password: PasswordConfig,
 }
@@ -197,29 +197,112 @@ impl fmt::Debug for Secret {
 }
 
 /// Argon2id cost parameters for new password hashes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+///
+/// In a configuration this is either an object `{ memoryKib, iterations, parallelism }`
+/// (missing fields take the defaults) or the name of a preset from [`PASSWORD_PRESETS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PasswordConfig {
-    /// Memory cost in KiB. Default and minimum: 19456 (19 MiB).
+    /// Memory cost in KiB. Default: 19456 (19 MiB).
     pub memory_kib: u32,
-    /// Number of passes. Default and minimum: 2.
+    /// Number of passes. Default: 2.
     pub iterations: u32,
     /// Degree of parallelism. Default: 1.
     pub parallelism: u32,
 }
 
 impl PasswordConfig {
-    /// OWASP's minimum for Argon2id (Password Storage Cheat Sheet): m=19456 KiB, t=2, p=1.
-    pub const OWASP_MINIMUM: PasswordConfig = PasswordConfig {
-        memory_kib: 19_456,
-        iterations: 2,
-        parallelism: 1,
-    };
+    /// OWASP's recommended minimum for Argon2id: m=19456 KiB, t=2, p=1.
+    pub const OWASP_MINIMUM: PasswordConfig = PasswordConfig::new(19_456, 2, 1);
+
+    /// Creates a cost from memory in KiB, passes and lanes.
+    pub const fn new(memory_kib: u32, iterations: u32, parallelism: u32) -> Self {
+        Self {
+            memory_kib,
+            iterations,
+            parallelism,
+        }
+    }
+
+    /// Returns the preset called `name`, if there is one.
+    pub fn preset(name: &str) -> Option<Self> {
+        PASSWORD_PRESETS
+            .iter()
+            .find(|(preset, _)| *preset == name)
+            .map(|(_, config)| *config)
+    }
+
+    /// Returns true when the cost is at least one of the configurations that OWASP's
+    /// Password Storage Cheat Sheet lists as equally strong minimums for Argon2id.
+    pub fn meets_owasp_minimum(&self) -> bool {
+        self.parallelism >= 1
+            && OWASP_MINIMUMS.iter().any(|(memory_kib, iterations)| {
+                self.memory_kib >= *memory_kib && self.iterations >= *iterations
+            })
+    }
 }
 
 impl Default for PasswordConfig {
     fn default() -> Self {
         Self::OWASP_MINIMUM
+    }
+}
+
+/// The Argon2id minimums of OWASP's Password Storage Cheat Sheet as (memory in KiB,
+/// passes), all with one lane; the cheat sheet calls them equally strong.
+pub const OWASP_MINIMUMS: [(u32, u32); 5] = [
+    (47_104, 1),
+    (19_456, 2),
+    (12_288, 3),
+    (9_216, 4),
+    (7_168, 5),
+];
+
+/// Named Argon2id costs: the five OWASP minimums, and RFC 9106's second recommended
+/// option (section 4: 64 MiB, 3 passes, 4 lanes) for when more memory is available.
+pub const PASSWORD_PRESETS: [(&str, PasswordConfig); 6] = [
+    ("owasp-46m", PasswordConfig::new(47_104, 1, 1)),
+    ("owasp-19m", PasswordConfig::new(19_456, 2, 1)),
+    ("owasp-12m", PasswordConfig::new(12_288, 3, 1)),
+    ("owasp-9m", PasswordConfig::new(9_216, 4, 1)),
+    ("owasp-7m", PasswordConfig::new(7_168, 5, 1)),
+    ("rfc9106-64m", PasswordConfig::new(65_536, 3, 4)),
+];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PasswordFields {
+    #[serde(default)]
+    memory_kib: Option<u32>,
+    #[serde(default)]
+    iterations: Option<u32>,
+    #[serde(default)]
+    parallelism: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PasswordSetting {
+    Preset(String),
+    Fields(PasswordFields),
+}
+
+impl<'de> Deserialize<'de> for PasswordConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let default = PasswordConfig::default();
+        match PasswordSetting::deserialize(deserializer)? {
+            PasswordSetting::Preset(name) => PasswordConfig::preset(&name).ok_or_else(|| {
+                let names: Vec<&str> = PASSWORD_PRESETS.iter().map(|(name, _)| *name).collect();
+                serde::de::Error::custom(format_args!(
+                    "unknown password preset; use one of {}",
+                    names.join(", ")
+                ))
+            }),
+            PasswordSetting::Fields(fields) => Ok(PasswordConfig {
+                memory_kib: fields.memory_kib.unwrap_or(default.memory_kib),
+                iterations: fields.iterations.unwrap_or(default.iterations),
+                parallelism: fields.parallelism.unwrap_or(default.parallelism),
+            }),
+        }
     }
 }
 
@@ -246,6 +329,8 @@ impl AuthConfig {
                         .next()
                         .unwrap_or("is invalid")
                         .to_owned()
+                } else if detail.starts_with("unknown password preset") {
+                    detail
                 } else if detail.starts_with("invalid type") {
                     "has the wrong type".to_owned()
                 } else if detail.starts_with("invalid length") {
@@ -278,7 +363,8 @@ impl AuthConfig {
     /// | `ACCESS_TOKEN_TTL` | `accessTokenTtl`, in seconds |
     /// | `JWT_LEEWAY` | `leeway`, in seconds |
     /// | `JWT_MAX_TOKEN_LENGTH` | `maxTokenLength`, in bytes |
-    /// | `PASSWORD_MEMORY_KIB`, `PASSWORD_ITERATIONS`, `PASSWORD_PARALLELISM` | `password` |
+    /// | `PASSWORD_PRESET` | `password` as a preset name |
+    /// | `PASSWORD_MEMORY_KIB`, `PASSWORD_ITERATIONS`, `PASSWORD_PARALLELISM` | `password`, overriding the preset |
     ///
     /// # Errors
     ///
@@ -309,7 +395,11 @@ impl AuthConfig {
                 })?
             }
         };
-        let mut password = PasswordConfig::default();
+        let mut password = match non_empty("PASSWORD_PRESET") {
+            None => PasswordConfig::default(),
+            Some(name) => PasswordConfig::preset(name.trim())
+                .ok_or_else(|| AuthError::invalid_config("PASSWORD_PRESET names no preset"))?,
+        };
         if let Some(memory_kib) = number("PASSWORD_MEMORY_KIB", non_empty("PASSWORD_MEMORY_KIB"))? {
             password.memory_kib = memory_kib;
         }

@@ -72,7 +72,7 @@ mod worker;
 
 pub use auth::{parse_bearer, Auth, SkipRule};
 pub use clock::{Clock, FixedClock, SystemClock, UnixSeconds};
-pub use config::{AuthConfig, JwkConfig, KeyConfig, PasswordConfig, Secret};
+pub use config::{AuthConfig, JwkConfig, KeyConfig, PasswordConfig, Secret, PASSWORD_PRESETS};
 pub use error::{AuthError, ErrorCode, Result};
 pub use models::{
     IntrospectRequest, IntrospectResponse, LoginRequest, LoginResponse, LogoutResponse, PublicUser,

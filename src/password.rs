@@ -22,7 +22,7 @@ pub const MAX_ITERATIONS: u32 = 16;
 /// Largest degree of parallelism accepted.
 pub const MAX_PARALLELISM: u32 = 16;
 /// Largest total work accepted, as memory in KiB times passes. It allows argon2-cffi's
-/// default (m=65536, t=3) and caps one verification near 13 times the OWASP minimum.
+/// default (m=65536, t=3) and caps one verification near 6.7 times the default cost.
 pub const MAX_WORK: u64 = 4 * 65_536;
 
 /// The outcome of checking a password against a stored hash.
@@ -58,8 +58,8 @@ impl PasswordHasher {
     ///
     /// # Errors
     ///
-    /// `invalid_config` when the cost is below OWASP's minimum (m=19456 KiB, t=2, p=1)
-    /// or above the ceiling ([`MAX_MEMORY_KIB`], [`MAX_ITERATIONS`], [`MAX_PARALLELISM`],
+    /// `invalid_config` when the cost is below all of OWASP's minimums
+    /// ([`crate::config::OWASP_MINIMUMS`]) or above the ceiling ([`MAX_MEMORY_KIB`], [`MAX_ITERATIONS`], [`MAX_PARALLELISM`],
     /// [`MAX_WORK`]).
     pub fn new(config: PasswordConfig) -> Result<Self> {
         let PasswordConfig {
@@ -67,12 +67,11 @@ impl PasswordHasher {
             iterations,
             parallelism,
         } = config;
-        let minimum = PasswordConfig::OWASP_MINIMUM;
-        if memory_kib < minimum.memory_kib || iterations < minimum.iterations || parallelism < 1 {
+        if !config.meets_owasp_minimum() {
             return Err(AuthError::invalid_config(format_args!(
-                "password cost m={memory_kib},t={iterations},p={parallelism} is below the \
-                 minimum m={},t={},p={}",
-                minimum.memory_kib, minimum.iterations, minimum.parallelism
+                "password cost m={memory_kib},t={iterations},p={parallelism} is below every \
+                 OWASP minimum (m>=47104,t>=1 or m>=19456,t>=2 or m>=12288,t>=3 or \
+                 m>=9216,t>=4 or m>=7168,t>=5, with p>=1)"
             )));
         }
         if !within_ceiling(memory_kib, iterations, parallelism) {
