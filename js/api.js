@@ -1,7 +1,7 @@
 // The public API, shared by every runtime entry. The entry files load the wasm module
 // the way their runtime allows, then re-export this file.
 import { Auth as WasmAuth, wasmMemoryBytes as readWasmMemoryBytes } from '../pkg/jwtlib.js';
-import { toAuthError } from './errors.js';
+import { AuthError, ErrorCode, toAuthError } from './errors.js';
 
 export { AuthError, ErrorCode } from './errors.js';
 export { MemoryStore } from './memory-store.js';
@@ -28,7 +28,10 @@ export function wasmMemoryBytes() {
  */
 function describeRequest(request) {
   if (request === null || typeof request !== 'object') {
-    throw new TypeError('authenticateRequest expects a Request or a { method, path, authorization } object');
+    throw new AuthError(
+      ErrorCode.VALIDATION_FAILED,
+      'request: must be a Request or a { method, path, authorization } object',
+    );
   }
   const method = String(request.method ?? 'GET');
   let path = request.path;

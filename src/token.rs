@@ -135,7 +135,7 @@ impl Key {
         }
         let algorithm = JwsAlgorithm::parse(alg).ok_or_else(|| {
             AuthError::invalid_config(format_args!(
-                "key {kid:?}: unsupported algorithm {alg:?}; use HS256, HS384, HS512, EdDSA or ES256"
+                "key {kid:?}: unsupported algorithm; use HS256, HS384, HS512, EdDSA or ES256"
             ))
         })?;
         let material = match (algorithm.is_hmac(), secret, jwk) {

@@ -5,16 +5,18 @@
 //! string that comes in is checked with `JsString::is_valid_utf16` first and rejected if
 //! it is not well-formed.
 
-use js_sys::{JsString, Object, Reflect};
+use js_sys::{JsString, Reflect};
 use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::auth::SkipRule;
 use crate::config::AuthConfig;
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::token::VerifiedToken;
 
-/// Deepest nesting of objects accepted in a configuration object.
+/// Deepest nesting of objects accepted in a configuration object (a JWK inside a key
+/// inside the key list is three levels).
 const MAX_CONFIG_DEPTH: usize = 4;
 
 /// Builds the JS error for `error`: an `Error` named `AuthError` with a `code`.
@@ -61,30 +63,111 @@ pub(crate) fn read_string(value: JsValue, field: &str) -> Result<String> {
     checked_string(&value, field)
 }
 
-/// Reads a request object into JSON: a flat object whose values are strings, numbers,
-/// booleans or null. Nested objects are rejected before conversion, which also keeps
-/// cyclic objects out.
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.entries`, which runs getters and proxy traps and so may throw.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    fn object_entries(object: &JsValue) -> std::result::Result<js_sys::Array, JsValue>;
+}
+
+/// Why a JS value could not become JSON.
+enum Unreadable {
+    /// A string holds a lone surrogate.
+    LoneSurrogate,
+    /// A getter or proxy trap threw, or the value is a function, symbol or bigint.
+    Unsupported,
+    /// Objects are nested deeper than allowed.
+    TooDeep,
+}
+
+/// Converts a plain JS value to JSON, down to `max_depth` levels of objects and arrays.
+///
+/// Object properties whose value is `undefined` are left out, as `JSON.stringify`
+/// does, so an optional setting given as `undefined` counts as absent. Every string is
+/// checked for lone surrogates. Getters and proxy traps that throw are reported rather
+/// than left to unwind through the wasm call.
+fn to_json(
+    value: &JsValue,
+    max_depth: usize,
+) -> std::result::Result<serde_json::Value, Unreadable> {
+    if let Some(text) = value.dyn_ref::<JsString>() {
+        if !text.is_valid_utf16() {
+            return Err(Unreadable::LoneSurrogate);
+        }
+        return Ok(serde_json::Value::String(String::from(text)));
+    }
+    if value.is_null() || value.is_undefined() {
+        return Ok(serde_json::Value::Null);
+    }
+    if let Some(flag) = value.as_bool() {
+        return Ok(serde_json::Value::Bool(flag));
+    }
+    if let Some(number) = value.as_f64() {
+        return Ok(json_number(number));
+    }
+    if value.is_function() || !value.is_object() {
+        return Err(Unreadable::Unsupported);
+    }
+    if max_depth == 0 {
+        return Err(Unreadable::TooDeep);
+    }
+    if js_sys::Array::is_array(value) {
+        let array: &js_sys::Array = value.unchecked_ref();
+        return array
+            .iter()
+            .map(|item| to_json(&item, max_depth - 1))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map(serde_json::Value::Array);
+    }
+    let entries = object_entries(value).map_err(|_| Unreadable::Unsupported)?;
+    let mut object = serde_json::Map::new();
+    for entry in entries.iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        let item = pair.get(1);
+        if item.is_undefined() {
+            continue;
+        }
+        let serde_json::Value::String(name) = to_json(&pair.get(0), 0)? else {
+            return Err(Unreadable::Unsupported);
+        };
+        object.insert(name, to_json(&item, max_depth - 1)?);
+    }
+    Ok(serde_json::Value::Object(object))
+}
+
+/// Converts a JS number to JSON, as an integer when it is one.
+fn json_number(number: f64) -> serde_json::Value {
+    // Integers up to 2^53 are exact in a double, so the casts below lose nothing.
+    const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+    if number.fract() == 0.0 && number.abs() <= MAX_EXACT {
+        if number >= 0.0 {
+            return serde_json::Value::from(number as u64);
+        }
+        return serde_json::Value::from(number as i64);
+    }
+    serde_json::Number::from_f64(number).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+/// Reads a request object into JSON. Requests are flat objects of strings, so only
+/// strings are converted, each checked for lone surrogates under its field name; any
+/// other value becomes a placeholder that the field checks reject as "must be a string".
 pub(crate) fn read_request(value: JsValue) -> Result<serde_json::Value> {
-    let Some(object) = value
-        .dyn_ref::<Object>()
-        .filter(|_| !value.is_function() && !js_sys::Array::is_array(&value))
-    else {
+    if !value.is_object() || value.is_function() || js_sys::Array::is_array(&value) {
         return Err(AuthError::validation("request", "must be an object"));
-    };
+    }
+    let entries = object_entries(&value)
+        .map_err(|_| AuthError::validation("request", "cannot be read as a plain object"))?;
     let mut fields = serde_json::Map::new();
-    for entry in Object::entries(object).iter() {
+    for entry in entries.iter() {
         let pair: js_sys::Array = entry.unchecked_into();
         let name = checked_string(&pair.get(0), "request")?;
-        let value = pair.get(1);
-        let json = if value.is_string() {
-            serde_json::Value::String(checked_string(&value, &name)?)
-        } else if value.is_null() || value.is_undefined() {
+        let item = pair.get(1);
+        let json = if item.is_undefined() {
+            continue;
+        } else if item.is_string() {
+            serde_json::Value::String(checked_string(&item, &name)?)
+        } else if item.is_null() {
             serde_json::Value::Null
-        } else if let Some(flag) = value.as_bool() {
-            serde_json::Value::Bool(flag)
-        } else if value.as_f64().is_some() {
-            // The value itself is never used: every request field is a string.
-            serde_json::Value::from(0)
         } else {
             serde_json::Value::Array(Vec::new())
         };
@@ -93,41 +176,23 @@ pub(crate) fn read_request(value: JsValue) -> Result<serde_json::Value> {
     Ok(serde_json::Value::Object(fields))
 }
 
-/// Checks that every string in `value`, down to [`MAX_CONFIG_DEPTH`] levels, is
-/// well-formed UTF-16.
-fn check_strings(value: &JsValue, depth: usize) -> Result<()> {
-    if let Some(text) = value.dyn_ref::<JsString>() {
-        if !text.is_valid_utf16() {
-            return Err(AuthError::invalid_config(
-                "a string contains a lone surrogate",
-            ));
-        }
-        return Ok(());
-    }
-    if let Some(object) = value.dyn_ref::<Object>() {
-        if depth >= MAX_CONFIG_DEPTH {
-            return Err(AuthError::invalid_config(
-                "the configuration is nested too deeply",
-            ));
-        }
-        for entry in Object::entries(object).iter() {
-            let pair: js_sys::Array = entry.unchecked_into();
-            check_strings(&pair.get(0), depth + 1)?;
-            check_strings(&pair.get(1), depth + 1)?;
-        }
-    }
-    Ok(())
-}
-
 /// Reads and checks a configuration object.
 pub(crate) fn read_config(value: JsValue) -> Result<AuthConfig> {
-    if !value.is_object() {
+    if !value.is_object() || value.is_function() || js_sys::Array::is_array(&value) {
         return Err(AuthError::invalid_config(
             "the configuration must be an object",
         ));
     }
-    check_strings(&value, 0)?;
-    AuthConfig::deserialize_checked(serde_wasm_bindgen::Deserializer::from(value))
+    let json = to_json(&value, MAX_CONFIG_DEPTH).map_err(|problem| match problem {
+        Unreadable::LoneSurrogate => {
+            AuthError::invalid_config("a string contains a lone surrogate")
+        }
+        Unreadable::Unsupported => {
+            AuthError::invalid_config("the configuration must contain only plain JSON values")
+        }
+        Unreadable::TooDeep => AuthError::invalid_config("the configuration is nested too deeply"),
+    })?;
+    AuthConfig::deserialize_checked(json)
 }
 
 /// Reads an optional skip rule `{ paths, prefixes, methods }` of string arrays.

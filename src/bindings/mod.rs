@@ -171,13 +171,15 @@ impl JsAuth {
     #[wasm_bindgen(js_name = authenticateRequest)]
     pub fn authenticate_request(
         &self,
-        method: String,
-        path: String,
+        method: JsValue,
+        path: JsValue,
         authorization: JsValue,
         skip: JsValue,
     ) -> Promise {
         let service = Rc::clone(&self.service);
         spawn(async move {
+            let method = convert::read_string(method, "method").map_err(to_js_error)?;
+            let path = convert::read_string(path, "path").map_err(to_js_error)?;
             let authorization = convert::read_optional_string(authorization, "authorization")
                 .map_err(to_js_error)?;
             let skip: SkipRule = convert::read_skip_rule(skip).map_err(to_js_error)?;
