@@ -1,0 +1,342 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! `KvUserRepository` over in-memory stores: the key layout, uniqueness checks, updates,
+//! corrupt data, store failures, and concurrent registrations of one name.
+
+mod common;
+
+use std::cell::Cell;
+use std::pin::pin;
+use std::rc::Rc;
+
+use common::*;
+use futures_lite::future::{poll_once, yield_now, zip};
+use jwtlib::{
+    Auth, AuthError, ErrorCode, FixedClock, KeyValueStore, KvUserRepository, MemoryStore,
+    UserRecord, UserRepository,
+};
+use serde_json::Value;
+
+/// A [`MemoryStore`] that returns `Pending` once before every operation, as a remote
+/// store does while its request is in flight. Two tasks polled in turn then interleave
+/// one operation at a time.
+#[derive(Debug, Clone, Default)]
+struct YieldingStore {
+    inner: MemoryStore,
+    /// Number of `put` calls, shared between clones.
+    puts: Rc<Cell<usize>>,
+}
+
+impl KeyValueStore for YieldingStore {
+    async fn get(&self, key: &str) -> Result<Option<String>, AuthError> {
+        yield_now().await;
+        self.inner.get(key).await
+    }
+
+    async fn put(&self, key: &str, value: &str) -> Result<(), AuthError> {
+        yield_now().await;
+        self.puts.set(self.puts.get() + 1);
+        self.inner.put(key, value).await
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), AuthError> {
+        yield_now().await;
+        self.inner.delete(key).await
+    }
+}
+
+fn record(id: &str, username: &str, email: &str) -> UserRecord {
+    UserRecord {
+        id: id.to_owned(),
+        username: username.to_owned(),
+        email: email.to_owned(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".to_owned(),
+        is_active: true,
+        created_at: "2026-01-01T00:00:00Z".to_owned(),
+    }
+}
+
+fn stored(store: &MemoryStore, key: &str) -> Option<String> {
+    block_on(store.get(key)).unwrap()
+}
+
+#[test]
+fn create_writes_record_and_indexes() {
+    let store = MemoryStore::new();
+    let repository = KvUserRepository::new(store.clone());
+    let user = record("id-1", "Alice", "alice@example.com");
+
+    block_on(repository.create(&user)).unwrap();
+
+    assert_eq!(store.len(), 3);
+    assert_eq!(
+        stored(&store, "user/username/alice").as_deref(),
+        Some("id-1")
+    );
+    assert_eq!(
+        stored(&store, "user/email/alice@example.com").as_deref(),
+        Some("id-1")
+    );
+    let json: Value = serde_json::from_str(&stored(&store, "user/id/id-1").unwrap()).unwrap();
+    assert_eq!(json["username"], "Alice");
+    assert_eq!(json["email"], "alice@example.com");
+    assert_eq!(json["is_active"], true);
+    assert_eq!(json["password_hash"], user.password_hash);
+}
+
+#[test]
+fn find_by_each_index() {
+    let repository = KvUserRepository::new(MemoryStore::new());
+    let user = record("id-1", "Alice", "alice@example.com");
+    block_on(repository.create(&user)).unwrap();
+
+    assert_eq!(
+        block_on(repository.find_by_id("id-1")).unwrap(),
+        Some(user.clone())
+    );
+    assert_eq!(
+        block_on(repository.find_by_username("alice")).unwrap(),
+        Some(user.clone())
+    );
+    assert_eq!(
+        block_on(repository.find_by_email("alice@example.com")).unwrap(),
+        Some(user)
+    );
+    assert_eq!(block_on(repository.find_by_id("id-2")).unwrap(), None);
+    assert_eq!(block_on(repository.find_by_username("bob")).unwrap(), None);
+    assert_eq!(
+        block_on(repository.find_by_email("bob@example.com")).unwrap(),
+        None
+    );
+}
+
+#[test]
+fn create_rejects_taken_username_or_email() {
+    let store = MemoryStore::new();
+    let repository = KvUserRepository::new(store.clone());
+    block_on(repository.create(&record("id-1", "Alice", "alice@example.com"))).unwrap();
+
+    let same_name = record("id-2", "ALICE", "other@example.com");
+    let same_email = record("id-3", "bob", "alice@example.com");
+
+    for user in [same_name, same_email] {
+        let error = expect_code(block_on(repository.create(&user)), ErrorCode::UserExists);
+        assert_eq!(error.message(), "username or email is already registered");
+    }
+    assert_eq!(store.len(), 3, "a rejected registration writes nothing");
+    assert_eq!(
+        stored(&store, "user/username/alice").as_deref(),
+        Some("id-1")
+    );
+}
+
+#[test]
+fn stale_index_does_not_block_name() {
+    let store = MemoryStore::new();
+    let repository = KvUserRepository::new(store.clone());
+    // Left over from a registration that failed after writing its index.
+    block_on(store.put("user/username/alice", "gone")).unwrap();
+
+    block_on(repository.create(&record("id-1", "alice", "alice@example.com"))).unwrap();
+
+    assert_eq!(
+        stored(&store, "user/username/alice").as_deref(),
+        Some("id-1")
+    );
+}
+
+#[test]
+fn update_replaces_record() {
+    let repository = KvUserRepository::new(MemoryStore::new());
+    let mut user = record("id-1", "alice", "alice@example.com");
+    block_on(repository.create(&user)).unwrap();
+
+    user.is_active = false;
+    user.password_hash = "$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdA$bmV3aGFzaA".to_owned();
+    block_on(repository.update(&user)).unwrap();
+
+    assert_eq!(
+        block_on(repository.find_by_username("alice")).unwrap(),
+        Some(user)
+    );
+}
+
+#[test]
+fn corrupt_record_is_repository_unavailable() {
+    let store = MemoryStore::new();
+    let repository = KvUserRepository::new(store.clone());
+    block_on(store.put("user/username/alice", "id-1")).unwrap();
+
+    for corrupt in ["", "null", "{}", "{\"id\": 7}", "[1, 2]", "not json"] {
+        block_on(store.put("user/id/id-1", corrupt)).unwrap();
+        let error = expect_code(
+            block_on(repository.find_by_id("id-1")),
+            ErrorCode::RepositoryUnavailable,
+        );
+        assert_eq!(
+            error.message(),
+            "user store unavailable: reading a corrupt user record failed"
+        );
+        expect_code(
+            block_on(repository.find_by_username("alice")),
+            ErrorCode::RepositoryUnavailable,
+        );
+    }
+}
+
+#[test]
+fn failing_store_is_repository_unavailable() {
+    let repository = KvUserRepository::new(FailingStore::new(Failure::Everything));
+    let user = record("id-1", "alice", "alice@example.com");
+
+    expect_code(
+        block_on(repository.find_by_id("id-1")),
+        ErrorCode::RepositoryUnavailable,
+    );
+    expect_code(
+        block_on(repository.find_by_username("alice")),
+        ErrorCode::RepositoryUnavailable,
+    );
+    expect_code(
+        block_on(repository.find_by_email("alice@example.com")),
+        ErrorCode::RepositoryUnavailable,
+    );
+    expect_code(
+        block_on(repository.create(&user)),
+        ErrorCode::RepositoryUnavailable,
+    );
+    expect_code(
+        block_on(repository.update(&user)),
+        ErrorCode::RepositoryUnavailable,
+    );
+}
+
+#[test]
+fn memory_store_clones_share_data() {
+    let store = MemoryStore::new();
+    let clone = store.clone();
+    assert!(store.is_empty());
+
+    block_on(clone.put("key", "value")).unwrap();
+    assert_eq!(stored(&store, "key").as_deref(), Some("value"));
+    assert_eq!(store.len(), 1);
+
+    block_on(store.delete("key")).unwrap();
+    block_on(store.delete("missing")).unwrap();
+    assert!(clone.is_empty());
+}
+
+#[test]
+fn concurrent_registrations_of_one_name_admit_one() {
+    let fixture = fixture();
+    let first = register_request("alice", "alice@example.com", PASSWORD);
+    let second = register_request("Alice", "alice2@example.com", PASSWORD);
+
+    let (first_result, second_result) = block_on(zip(
+        fixture.auth.register(&first),
+        fixture.auth.register(&second),
+    ));
+
+    let successes = [first_result.is_ok(), second_result.is_ok()];
+    assert_eq!(successes.iter().filter(|ok| **ok).count(), 1);
+    for result in [first_result, second_result] {
+        if let Err(error) = result {
+            assert_eq!(error.code(), ErrorCode::UserExists);
+        }
+    }
+    assert_eq!(fixture.store.len(), 3);
+}
+
+/// Builds a service over a [`YieldingStore`].
+fn interleaving_service(
+    store: &YieldingStore,
+) -> Auth<KvUserRepository<YieldingStore>, FixedClock> {
+    Auth::with_clock(
+        &config(),
+        KvUserRepository::new(store.clone()),
+        FixedClock::new(NOW),
+    )
+    .unwrap()
+}
+
+#[test]
+fn interleaved_registrations_of_one_name_admit_one() {
+    let store = YieldingStore::default();
+    let auth = interleaving_service(&store);
+    let first = register_request("alice", "alice@example.com", PASSWORD);
+    let second = register_request("ALICE", "alice2@example.com", PASSWORD);
+
+    // Each store operation yields, so the two registrations advance in lockstep: both
+    // pass every check before either writes.
+    let (first_result, second_result) =
+        block_on(zip(auth.register(&first), auth.register(&second)));
+
+    let winner = match (first_result, second_result) {
+        (Ok(user), Err(error)) | (Err(error), Ok(user)) => {
+            assert_eq!(error.code(), ErrorCode::UserExists);
+            user
+        }
+        (first, second) => panic!("expected one success, got {first:?} and {second:?}"),
+    };
+    // Both wrote their record and indexes, so the read-back decided, and the loser
+    // removed what it wrote: one record and its two indexes remain.
+    assert_eq!(store.puts.get(), 6);
+    assert_eq!(store.inner.len(), 3);
+    let login = block_on(auth.login(&login_request("alice", PASSWORD))).unwrap();
+    assert_eq!(login.user, winner);
+    let by_email = block_on(auth.login(&login_request(&winner.email, PASSWORD))).unwrap();
+    assert_eq!(by_email.user, winner);
+}
+
+#[test]
+fn interleaved_registrations_of_one_email_admit_one() {
+    let store = YieldingStore::default();
+    let auth = interleaving_service(&store);
+    let first = register_request("alice", "shared@example.com", PASSWORD);
+    let second = register_request("bob", "SHARED@example.com", PASSWORD);
+
+    let (first_result, second_result) =
+        block_on(zip(auth.register(&first), auth.register(&second)));
+
+    assert_eq!(
+        [&first_result, &second_result]
+            .iter()
+            .filter(|result| result.is_ok())
+            .count(),
+        1,
+        "{first_result:?} {second_result:?}"
+    );
+    assert_eq!(store.puts.get(), 6);
+    assert_eq!(store.inner.len(), 3);
+}
+
+// NOTE: ignored because it fails against the current src/repository.rs. The module
+// documentation says the read-back in `create` catches races within one KV location,
+// but it only catches a second writer that writes between the first one's writes and
+// its read-back. Here the second registration passes its checks, pauses before its
+// first write (as a slow KV request would), and resumes after the first registration
+// has finished: both succeed, and the username index now points at the second user.
+#[test]
+#[ignore = "fails: a registration that resumes after another's read-back also succeeds"]
+fn late_rival_registration_is_rejected() {
+    let store = YieldingStore::default();
+    let repository = KvUserRepository::new(store.clone());
+    let first = record("id-1", "alice", "alice@example.com");
+    let second = record("id-2", "Alice", "alice2@example.com");
+
+    let (first_result, second_result) = block_on(async {
+        let mut second_create = pin!(repository.create(&second));
+        // Three polls: both index reads of `second` complete and it stops before its
+        // first write.
+        for _ in 0..3 {
+            assert!(poll_once(second_create.as_mut()).await.is_none());
+        }
+        let first_result = repository.create(&first).await;
+        let second_result = second_create.await;
+        (first_result, second_result)
+    });
+
+    assert!(
+        first_result.is_err() || second_result.is_err(),
+        "both registrations of one username succeeded"
+    );
+}
