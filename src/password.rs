@@ -123,13 +123,13 @@ impl PasswordHasher {
     ) -> std::result::Result<Verification, UnusableHash> {
         let hash = PasswordHash::new(stored).map_err(|_| UnusableHash::Malformed)?;
         let algorithm = Algorithm::try_from(hash.algorithm).map_err(|_| UnusableHash::Malformed)?;
-        let params = Params::try_from(&hash).map_err(|_| UnusableHash::Malformed)?;
-        if hash.hash.is_none() || hash.salt.is_none() {
-            return Err(UnusableHash::Malformed);
-        }
-        if !within_ceiling(params.m_cost(), params.t_cost(), params.p_cost()) {
+        // The ceiling is checked on the raw numbers first: `Params` multiplies them, which
+        // overflows for values such as p=2^29.
+        let cost = |name: &str| hash.params.get_decimal(name).ok_or(UnusableHash::Malformed);
+        if !within_ceiling(cost("m")?, cost("t")?, cost("p")?) {
             return Err(UnusableHash::TooCostly);
         }
+        let params = Params::try_from(&hash).map_err(|_| UnusableHash::Malformed)?;
         let version = match hash.version {
             // A PHC string without `v=` predates version 0x13 (the reference
             // implementation reads it as 0x10).

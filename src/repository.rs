@@ -14,11 +14,13 @@
 //! cannot make registration atomic. [`KvUserRepository::create`] checks both indexes,
 //! writes the record and the indexes, then reads the indexes back: if another
 //! registration overwrote either one, it deletes what it wrote and reports
-//! `user_exists`. That catches races that reach one KV location, which sees its own
-//! writes at once. Two registrations of one name in different locations within KV's
-//! propagation delay (up to 60 seconds) can both succeed. Deployments that need a hard
-//! guarantee must put a strongly consistent store, such as a Durable Object, behind the
-//! [`KeyValueStore`] trait.
+//! `user_exists`. That catches a rival whose writes land between this registration's
+//! writes and its read-back. It cannot catch a rival that checked the indexes before
+//! this registration wrote them and writes after this registration's read-back: both
+//! succeed, and the later one takes over the index entries, leaving the earlier user
+//! reachable by id only. Across KV locations the window grows to KV's propagation
+//! delay (up to 60 seconds). Deployments that need a hard guarantee must put a store
+//! with atomic writes, such as a Durable Object, behind the [`KeyValueStore`] trait.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -57,9 +59,18 @@ pub trait KeyValueStore {
 }
 
 /// An in-memory [`KeyValueStore`] for tests and local use. Clones share the same data.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct MemoryStore {
     entries: Rc<RefCell<BTreeMap<String, String>>>,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    // The entries hold password hashes, so only their number is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("len", &self.len())
+            .finish()
+    }
 }
 
 impl MemoryStore {

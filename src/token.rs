@@ -315,8 +315,16 @@ struct AccessClaims {
 /// any value, well-formed or not, is seen and rejected.
 #[derive(Debug, Clone, Default, Deserialize)]
 struct ExtraHeader {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     crit: Option<serde_json::Value>,
+}
+
+/// Records that a header parameter is present whatever its value, `null` included;
+/// serde's default reads a JSON `null` as absent.
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(deserializer).map(Some)
 }
 
 /// A token that passed every check of [`KeySet::verify`].
@@ -348,7 +356,8 @@ pub struct IssuedToken {
 /// The signing key, the verification keys and the claim rules.
 pub struct KeySet {
     keys: Vec<Key>,
-    signing: usize,
+    /// Index of the signing key in `keys`, or `None` for a set that only verifies.
+    signing: Option<usize>,
     issuer: Option<String>,
     audience: Option<String>,
     ttl: u64,
@@ -363,7 +372,10 @@ impl std::fmt::Debug for KeySet {
             .field("kids", &kids)
             .field(
                 "signing_kid",
-                &self.keys.get(self.signing).map(|key| &key.kid),
+                &self
+                    .signing
+                    .and_then(|index| self.keys.get(index))
+                    .map(|key| &key.kid),
             )
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
@@ -380,7 +392,8 @@ impl KeySet {
     ///
     /// `invalid_config` when no key is given, both `secret` and `keys` are given, a key
     /// is too short or uses an unsupported algorithm, two keys share a `kid`,
-    /// `signingKeyId` names no key, or a claim or time setting is out of range.
+    /// `signingKeyId` names no key or a public one, or a claim or time setting is out of
+    /// range. A set of public keys alone is valid: it verifies and cannot sign.
     pub fn from_config(config: &AuthConfig) -> Result<Self> {
         let keys = match (&config.secret, config.keys.is_empty()) {
             (Some(_), false) => {
@@ -424,18 +437,22 @@ impl KeySet {
                 )));
             }
         }
+        // Without signingKeyId the first key that can sign signs; a set of public keys
+        // only verifies, and issuing from it fails.
         let signing = match &config.signing_key_id {
-            None => 0,
-            Some(kid) => keys.iter().position(|key| &key.kid == kid).ok_or_else(|| {
-                AuthError::invalid_config(format_args!("signingKeyId {kid:?} names no key"))
-            })?,
+            None => keys.iter().position(Key::can_sign),
+            Some(kid) => {
+                let position = keys.iter().position(|key| &key.kid == kid).ok_or_else(|| {
+                    AuthError::invalid_config(format_args!("signingKeyId {kid:?} names no key"))
+                })?;
+                if !keys[position].can_sign() {
+                    return Err(AuthError::invalid_config(format_args!(
+                        "the signing key {kid:?} has no private part"
+                    )));
+                }
+                Some(position)
+            }
         };
-        if let Some(key) = keys.get(signing).filter(|key| !key.can_sign()) {
-            return Err(AuthError::invalid_config(format_args!(
-                "the signing key {:?} has no private part",
-                key.kid
-            )));
-        }
         Ok(Self {
             keys,
             signing,
@@ -456,13 +473,16 @@ impl KeySet {
     ///
     /// # Errors
     ///
-    /// `invalid_config` when no secure random source is available for the token id, or
-    /// when `now` plus the lifetime is not a valid timestamp.
+    /// `invalid_config` when the key set has no private key, when no secure random
+    /// source is available for the token id, or when `now` plus the lifetime is not a
+    /// valid timestamp.
     pub fn issue(&self, sub: &str, now: UnixSeconds) -> Result<IssuedToken> {
         let key = self
-            .keys
-            .get(self.signing)
-            .ok_or_else(|| AuthError::invalid_config("no signing key"))?;
+            .signing
+            .and_then(|index| self.keys.get(index))
+            .ok_or_else(|| {
+                AuthError::invalid_config("the key set has only public keys, so it cannot sign")
+            })?;
         let exp = now.saturating_add_unsigned(self.ttl);
         let mut claims = Claims::new(AccessClaims {
             sub: Some(sub.to_owned()),

@@ -259,13 +259,7 @@ fn malformed_hashes_are_unusable() {
     }
 }
 
-// NOTE: ignored because it panics against the current src/password.rs. `verify` calls
-// `Params::try_from` before it applies the ceiling, and argon2 0.5.3 computes
-// `p_cost * 8` in `Params::new` without overflow handling, so p >= 2^29 panics with
-// "attempt to multiply with overflow" wherever overflow checks are on (debug and test
-// builds, native and wasm). Release builds wrap and return `Malformed`.
 #[test]
-#[ignore = "panics: p >= 2^29 overflows inside argon2's Params::new"]
 fn huge_parallelism_verify_does_not_panic() {
     let hasher = default_hasher();
 

