@@ -32,7 +32,9 @@
 use chrono::{DateTime, Utc};
 use jwt_compact::alg::{Ed25519, Es256, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
 use jwt_compact::jwk::JsonWebKey;
-use jwt_compact::{Algorithm, AlgorithmExt, AlgorithmSignature, Claims, Header, UntrustedToken};
+use jwt_compact::{
+    Algorithm, AlgorithmExt, AlgorithmSignature, Claims, Header, ParseError, UntrustedToken,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::UnixSeconds;
@@ -227,8 +229,13 @@ fn symmetric_jwk_bytes(
 
 /// Checks that a JWK's own `alg`, when present, agrees with the configured one.
 fn check_jwk_alg(kid: &str, algorithm: JwsAlgorithm, jwk: &JwkConfig) -> Result<()> {
+    // WebCrypto exports Ed25519 keys with `alg: "Ed25519"`, the fully specified name
+    // that later registrations give EdDSA over Ed25519.
+    let agrees = |declared: &str| {
+        declared == algorithm.name() || (algorithm == JwsAlgorithm::EdDsa && declared == "Ed25519")
+    };
     match jwk.0.get("alg") {
-        Some(declared) if declared.as_str() != Some(algorithm.name()) => {
+        Some(declared) if !declared.as_str().is_some_and(agrees) => {
             Err(AuthError::invalid_config(format_args!(
                 "key {kid:?}: the jwk's alg does not match {}",
                 algorithm.name()
@@ -534,8 +541,11 @@ impl KeySet {
         // 2. Strict compact serialization.
         check_compact_form(token)?;
         // 3. Header.
-        let untrusted = UntrustedToken::<ExtraHeader>::try_from(token)
-            .map_err(|_| AuthError::invalid_token("malformed header"))?;
+        let untrusted =
+            UntrustedToken::<ExtraHeader>::try_from(token).map_err(|err| match err {
+                ParseError::InvalidBase64Encoding => AuthError::invalid_token("invalid base64url"),
+                _ => AuthError::invalid_token("malformed header"),
+            })?;
         // 4. No critical extensions.
         if untrusted.header().other_fields.crit.is_some() {
             return Err(AuthError::invalid_token(

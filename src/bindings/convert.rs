@@ -15,9 +15,9 @@ use crate::config::AuthConfig;
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::token::VerifiedToken;
 
-/// Deepest nesting of objects accepted in a configuration object (a JWK inside a key
-/// inside the key list is three levels).
-const MAX_CONFIG_DEPTH: usize = 4;
+/// Deepest nesting of objects and arrays accepted in a configuration object: the
+/// `key_ops` array of a JWK inside a key inside the key list is at level four.
+const MAX_CONFIG_DEPTH: usize = 5;
 
 /// Builds the JS error for `error`: an `Error` named `AuthError` with a `code`.
 pub(crate) fn to_js_error(error: AuthError) -> JsValue {
@@ -56,6 +56,15 @@ fn checked_string(value: &JsValue, field: &str) -> Result<String> {
 /// Reads a token argument, which must be a well-formed string.
 pub(crate) fn read_token(value: JsValue) -> Result<String> {
     checked_string(&value, "token")
+}
+
+/// Returns true when `object[field]` is a string holding a lone surrogate. A getter that
+/// throws counts as no such string.
+pub(crate) fn has_ill_formed_string(object: &JsValue, field: &str) -> bool {
+    Reflect::get(object, &JsValue::from_str(field))
+        .ok()
+        .and_then(|value| value.dyn_into::<JsString>().ok())
+        .is_some_and(|text| !text.is_valid_utf16())
 }
 
 /// Reads a string argument named `field`, which must be well-formed.

@@ -15,7 +15,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::auth::{Auth, SkipRule};
 use crate::config::AuthConfig;
-use crate::models::{IntrospectRequest, LoginRequest, RegisterRequest};
+use crate::models::{IntrospectRequest, IntrospectResponse, LoginRequest, RegisterRequest};
 use crate::repository::KvUserRepository;
 use convert::{read_config, read_request, read_token, to_js, to_js_error};
 use store::JsStore;
@@ -104,15 +104,20 @@ impl JsAuth {
     pub fn introspect(&self, request: JsValue) -> Promise {
         let service = Rc::clone(&self.service);
         spawn(async move {
+            // A token string that cannot be read, such as one with a lone surrogate, is
+            // an inactive token; only a malformed request object is an error.
             let token = if request.is_string() {
-                read_token(request)
+                read_token(request).ok()
+            } else if convert::has_ill_formed_string(&request, "token") {
+                None
             } else {
-                read_request(request)
-                    .and_then(IntrospectRequest::from_json)
-                    .map(|r| r.token)
+                let request = read_request(request).and_then(IntrospectRequest::from_json);
+                Some(request.map_err(to_js_error)?.token)
             };
-            let token = token.map_err(to_js_error)?;
-            to_js(&service.introspect(&token).await)
+            match token {
+                Some(token) => to_js(&service.introspect(&token).await),
+                None => to_js(&IntrospectResponse::inactive()),
+            }
         })
     }
 
