@@ -79,6 +79,11 @@ export interface AuthConfig {
   leeway?: number;
   /** Longest token accepted, in bytes. Default: 8192. */
   maxTokenLength?: number;
+  /**
+   * Milliseconds a store call may take before it rejects with `repository_unavailable`.
+   * Default: 10000.
+   */
+  storeTimeoutMs?: number;
   /** Argon2id cost of new hashes, or a preset name. Default: m=19456 KiB, t=2, p=1. */
   password?: PasswordConfig | PasswordPreset;
 }

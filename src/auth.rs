@@ -107,6 +107,9 @@ impl<R: UserRepository, C: Clock> Auth<R, C> {
     ///
     /// `invalid_config` when the configuration is invalid.
     pub fn with_clock(config: &AuthConfig, repository: R, clock: C) -> Result<Self> {
+        // Checked here too, although only stores given from JS use it, so a bad value is
+        // reported whichever way the configuration arrives.
+        config.store_timeout_ms()?;
         Ok(Self {
             repository,
             keys: KeySet::from_config(config)?,

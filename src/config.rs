@@ -21,6 +21,8 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 pub const MAX_ACCESS_TOKEN_TTL: u64 = 30 * 24 * 60 * 60;
 /// Largest leeway accepted in the configuration: 5 minutes.
 pub const MAX_LEEWAY: u64 = 5 * 60;
+/// Default time a JS store call may take before it fails, in milliseconds.
+pub const DEFAULT_STORE_TIMEOUT_MS: u64 = 10_000;
 /// Key id used by the `secret` shorthand when `keyId` is not set.
 pub const DEFAULT_KEY_ID: &str = "default";
 
@@ -60,6 +62,10 @@ pub struct AuthConfig {
     /// Argon2id cost of new password hashes, as numbers or a preset name.
     #[serde(default)]
     pub password: PasswordConfig,
+    /// Time a call to a store given from JS may take before it fails with
+    /// `repository_unavailable`, in milliseconds. Default: 10000.
+    #[serde(default)]
+    pub store_timeout_ms: Option<u64>,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -75,6 +81,7 @@ impl fmt::Debug for AuthConfig {
             .field("leeway", &self.leeway)
             .field("max_token_length", &self.max_token_length)
             .field("password", &self.password)
+            .field("store_timeout_ms", &self.store_timeout_ms)
             .finish()
     }
 }
@@ -106,6 +113,21 @@ impl AuthConfig {
             )));
         }
         Ok(leeway)
+    }
+
+    /// Returns the store call timeout in milliseconds.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_config` when it is outside 1 to 60000.
+    pub fn store_timeout_ms(&self) -> Result<u64> {
+        let timeout = self.store_timeout_ms.unwrap_or(DEFAULT_STORE_TIMEOUT_MS);
+        if !(1..=60_000).contains(&timeout) {
+            return Err(AuthError::invalid_config(format_args!(
+                "storeTimeoutMs must be between 1 and 60000 milliseconds, got {timeout}"
+            )));
+        }
+        Ok(timeout)
     }
 
     pub(crate) fn max_token_length(&self) -> Result<usize> {
@@ -422,6 +444,7 @@ impl AuthConfig {
             leeway: number("JWT_LEEWAY", non_empty("JWT_LEEWAY"))?,
             max_token_length: number("JWT_MAX_TOKEN_LENGTH", non_empty("JWT_MAX_TOKEN_LENGTH"))?,
             password,
+            store_timeout_ms: None,
         })
     }
 }

@@ -48,7 +48,8 @@ impl JsAuth {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, store: JsValue) -> Result<JsAuth, JsValue> {
         let config: AuthConfig = read_config(config).map_err(to_js_error)?;
-        let store = JsStore::from_js(store).map_err(to_js_error)?;
+        let timeout_ms = config.store_timeout_ms().map_err(to_js_error)?;
+        let store = JsStore::from_js(store, timeout_ms).map_err(to_js_error)?;
         let service = Auth::new(&config, KvUserRepository::new(store)).map_err(to_js_error)?;
         Ok(JsAuth {
             service: Rc::new(service),

@@ -22,16 +22,25 @@ extern "C" {
 
     #[wasm_bindgen(method, catch, js_name = delete)]
     fn delete(this: &JsKeyValue, key: &str) -> std::result::Result<JsValue, JsValue>;
+
+    // Timers exist as globals in Node, browsers and Workers alike.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, milliseconds: f64) -> JsValue;
+
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
 }
 
 /// [`KeyValueStore`] over a JS object.
 pub(crate) struct JsStore {
     inner: JsKeyValue,
+    timeout_ms: f64,
 }
 
 impl JsStore {
-    /// Wraps `value` after checking that it has the three methods.
-    pub(crate) fn from_js(value: JsValue) -> Result<Self> {
+    /// Wraps `value` after checking that it has the three methods. A call that has not
+    /// settled after `timeout_ms` fails with `repository_unavailable`.
+    pub(crate) fn from_js(value: JsValue, timeout_ms: u64) -> Result<Self> {
         if !value.is_object() {
             return Err(AuthError::invalid_config(
                 "the store must be an object with get, put and delete",
@@ -48,21 +57,53 @@ impl JsStore {
         }
         Ok(Self {
             inner: value.unchecked_into(),
+            timeout_ms: timeout_ms as f64,
         })
     }
 }
 
-/// Waits for the result of a store call, which may be a promise or a plain value.
-async fn settle(call: std::result::Result<JsValue, JsValue>, operation: &str) -> Result<JsValue> {
-    let value = call.map_err(|_| AuthError::repository(operation))?;
-    JsFuture::from(Promise::resolve(&value))
-        .await
-        .map_err(|_| AuthError::repository(operation))
+impl JsStore {
+    /// Waits for the result of a store call, which may be a promise or a plain value, for
+    /// at most the configured timeout.
+    async fn settle(
+        &self,
+        call: std::result::Result<JsValue, JsValue>,
+        operation: &str,
+    ) -> Result<JsValue> {
+        let value = call.map_err(|_| AuthError::repository(operation))?;
+        let result = Promise::resolve(&value);
+
+        // The timer resolves to a fresh object, so the race's winner tells which settled.
+        let timed_out = JsValue::from(js_sys::Object::new());
+        let mut timer = JsValue::UNDEFINED;
+        let deadline = Promise::new(&mut |resolve, _reject| {
+            let marker = timed_out.clone();
+            let fire = Closure::once_into_js(move || {
+                let _ = resolve.call1(&JsValue::UNDEFINED, &marker);
+            });
+            timer = set_timeout(fire.unchecked_ref(), self.timeout_ms);
+        });
+        let winner = JsFuture::from(Promise::race(&js_sys::Array::of2(&result, &deadline))).await;
+        // Clearing the timer lets Node exit without waiting for it.
+        clear_timeout(&timer);
+
+        match winner {
+            Ok(value) if value == timed_out => Err(AuthError::new(
+                ErrorCode::RepositoryUnavailable,
+                format!(
+                    "user store unavailable: {operation} timed out after {} ms",
+                    self.timeout_ms
+                ),
+            )),
+            Ok(value) => Ok(value),
+            Err(_) => Err(AuthError::repository(operation)),
+        }
+    }
 }
 
 impl KeyValueStore for JsStore {
     async fn get(&self, key: &str) -> Result<Option<String>> {
-        let value = settle(self.inner.get(key), "get").await?;
+        let value = self.settle(self.inner.get(key), "get").await?;
         if value.is_null() || value.is_undefined() {
             return Ok(None);
         }
@@ -75,10 +116,14 @@ impl KeyValueStore for JsStore {
     }
 
     async fn put(&self, key: &str, value: &str) -> Result<()> {
-        settle(self.inner.put(key, value), "put").await.map(|_| ())
+        self.settle(self.inner.put(key, value), "put")
+            .await
+            .map(|_| ())
     }
 
     async fn delete(&self, key: &str) -> Result<()> {
-        settle(self.inner.delete(key), "delete").await.map(|_| ())
+        self.settle(self.inner.delete(key), "delete")
+            .await
+            .map(|_| ())
     }
 }
