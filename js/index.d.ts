@@ -3,6 +3,12 @@ export interface KeyValueStore {
   get(key: string): Promise<string | null> | string | null;
   put(key: string, value: string, options?: unknown): Promise<void> | void;
   delete(key: string): Promise<void> | void;
+  /**
+   * Optional: stores `value` only if `key` has none, as one atomic step, and resolves to
+   * whether it stored. With it, two registrations of one name can never both succeed;
+   * without it (Workers KV), see the README's limits.
+   */
+  putIfAbsent?(key: string, value: string): Promise<boolean> | boolean;
 }
 
 /** A JSON Web Key (RFC 7517), as `jose`'s `exportJWK` produces. */
@@ -203,6 +209,7 @@ export function wasmMemoryBytes(): number;
 export class MemoryStore implements KeyValueStore {
   get(key: string): Promise<string | null>;
   put(key: string, value: string): Promise<void>;
+  putIfAbsent(key: string, value: string): Promise<boolean>;
   delete(key: string): Promise<void>;
   readonly size: number;
 }

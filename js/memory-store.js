@@ -15,6 +15,17 @@ export class MemoryStore {
     this.#entries.set(key, String(value));
   }
 
+  /**
+   * Stores `value` only if `key` has none, in one step, and resolves to whether it
+   * stored. jwtlib uses this to make registration race-free.
+   * @param {string} key @param {string} value @returns {Promise<boolean>}
+   */
+  async putIfAbsent(key, value) {
+    if (this.#entries.has(key)) return false;
+    this.#entries.set(key, String(value));
+    return true;
+  }
+
   /** @param {string} key @returns {Promise<void>} */
   async delete(key) {
     this.#entries.delete(key);

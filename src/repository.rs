@@ -10,17 +10,21 @@
 //!
 //! # Consistency
 //!
-//! Workers KV is eventually consistent and has no compare-and-set, so this repository
-//! cannot make registration atomic. [`KvUserRepository::create`] checks both indexes,
-//! writes the record and the indexes, then reads the indexes back: if another
-//! registration overwrote either one, it deletes what it wrote and reports
+//! Registration must not give one username or email to two users. A store that offers
+//! an atomic put-if-absent ([`KeyValueStore::put_if_absent`]; the in-memory stores here
+//! do, and so may a store backed by a Durable Object or a database) gets that
+//! guarantee: [`KvUserRepository::create`] writes the record, then claims each index
+//! entry in one atomic step, and withdraws if a claim fails.
+//!
+//! Workers KV is eventually consistent and has no such step. Over it, `create` checks
+//! both indexes, writes the record and the indexes, then reads the indexes back: if
+//! another registration overwrote either one, it deletes what it wrote and reports
 //! `user_exists`. That catches a rival whose writes land between this registration's
 //! writes and its read-back. It cannot catch a rival that checked the indexes before
 //! this registration wrote them and writes after this registration's read-back: both
 //! succeed, and the later one takes over the index entries, leaving the earlier user
 //! reachable by id only. Across KV locations the window grows to KV's propagation
-//! delay (up to 60 seconds). Deployments that need a hard guarantee must put a store
-//! with atomic writes, such as a Durable Object, behind the [`KeyValueStore`] trait.
+//! delay (up to 60 seconds).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -56,6 +60,17 @@ pub trait KeyValueStore {
     ///
     /// `repository_unavailable` when the store fails.
     async fn delete(&self, key: &str) -> Result<()>;
+
+    /// Stores `value` at `key` only if `key` has no value, as one atomic step, and
+    /// returns whether it stored. Returns `None` when the store cannot do this
+    /// atomically, which is the default; Workers KV cannot.
+    ///
+    /// # Errors
+    ///
+    /// `repository_unavailable` when the store fails.
+    async fn put_if_absent(&self, _key: &str, _value: &str) -> Result<Option<bool>> {
+        Ok(None)
+    }
 }
 
 /// An in-memory [`KeyValueStore`] for tests and local use. Clones share the same data.
@@ -105,6 +120,15 @@ impl KeyValueStore for MemoryStore {
     async fn delete(&self, key: &str) -> Result<()> {
         self.entries.borrow_mut().remove(key);
         Ok(())
+    }
+
+    async fn put_if_absent(&self, key: &str, value: &str) -> Result<Option<bool>> {
+        let mut entries = self.entries.borrow_mut();
+        if entries.contains_key(key) {
+            return Ok(Some(false));
+        }
+        entries.insert(key.to_owned(), value.to_owned());
+        Ok(Some(true))
     }
 }
 
@@ -270,39 +294,88 @@ impl<S: KeyValueStore> UserRepository for KvUserRepository<S> {
     async fn create(&self, user: &UserRecord) -> Result<()> {
         let username_index = Self::username_index(&user.username_key());
         let email_index = Self::email_index(&user.email);
-        // An index entry whose record is gone is left over from a failed write and does
-        // not block the name.
-        if self.find_by_index(&username_index).await?.is_some()
-            || self.find_by_index(&email_index).await?.is_some()
-        {
-            return Err(user_exists());
-        }
-
         let json = serde_json::to_string(user)
             .map_err(|_| AuthError::repository("encoding a user record"))?;
-        self.store.put(&Self::id_key(&user.id), &json).await?;
-        self.store.put(&username_index, &user.id).await?;
-        self.store.put(&email_index, &user.id).await?;
 
-        // Read back: a concurrent registration of the same name or email that wrote after
-        // us owns the entry now, and this registration withdraws.
-        let username_owner = self.store.get(&username_index).await?;
-        let email_owner = self.store.get(&email_index).await?;
-        if username_owner.as_deref() != Some(user.id.as_str())
-            || email_owner.as_deref() != Some(user.id.as_str())
-        {
-            self.delete_index_if_owned(&username_index, &user.id)
-                .await?;
-            self.delete_index_if_owned(&email_index, &user.id).await?;
-            self.store.delete(&Self::id_key(&user.id)).await?;
-            return Err(user_exists());
+        // With an atomic put-if-absent, each index entry is claimed in one step, so of
+        // two registrations of a name exactly one gets it. The record is written first:
+        // an index entry must never point at a record that is still to come, or a rival
+        // would take it for a leftover and overwrite it.
+        self.store.put(&Self::id_key(&user.id), &json).await?;
+        match self.claim(&username_index, &user.id).await? {
+            Some(true) => {
+                if self.claim(&email_index, &user.id).await? == Some(true) {
+                    return Ok(());
+                }
+                self.delete_index_if_owned(&username_index, &user.id)
+                    .await?;
+                self.store.delete(&Self::id_key(&user.id)).await?;
+                return Err(user_exists());
+            }
+            Some(false) => {
+                self.store.delete(&Self::id_key(&user.id)).await?;
+                return Err(user_exists());
+            }
+            // The store has no atomic step; fall back to check, write and read back.
+            None => {}
         }
-        Ok(())
+        self.create_without_atomic_step(user, &username_index, &email_index)
+            .await
     }
 
     async fn update(&self, user: &UserRecord) -> Result<()> {
         let json = serde_json::to_string(user)
             .map_err(|_| AuthError::repository("encoding a user record"))?;
         self.store.put(&Self::id_key(&user.id), &json).await
+    }
+}
+
+impl<S: KeyValueStore> KvUserRepository<S> {
+    /// Claims `index_key` for `id` with the store's atomic put-if-absent. An entry left
+    /// over from a failed registration (its record is gone) is replaced. Returns `None`
+    /// when the store has no atomic step.
+    async fn claim(&self, index_key: &str, id: &str) -> Result<Option<bool>> {
+        match self.store.put_if_absent(index_key, id).await? {
+            Some(false) if self.find_by_index(index_key).await?.is_none() => {
+                self.store.put(index_key, id).await?;
+                Ok(Some(true))
+            }
+            claimed => Ok(claimed),
+        }
+    }
+
+    /// Registers over a store without an atomic step, once the record is written: check
+    /// the indexes, write them, read them back.
+    async fn create_without_atomic_step(
+        &self,
+        user: &UserRecord,
+        username_index: &str,
+        email_index: &str,
+    ) -> Result<()> {
+        // An index entry whose record is gone is left over from a failed write and does
+        // not block the name.
+        if self.find_by_index(username_index).await?.is_some()
+            || self.find_by_index(email_index).await?.is_some()
+        {
+            self.store.delete(&Self::id_key(&user.id)).await?;
+            return Err(user_exists());
+        }
+
+        self.store.put(username_index, &user.id).await?;
+        self.store.put(email_index, &user.id).await?;
+
+        // Read back: a concurrent registration of the same name or email that wrote after
+        // us owns the entry now, and this registration withdraws.
+        let username_owner = self.store.get(username_index).await?;
+        let email_owner = self.store.get(email_index).await?;
+        if username_owner.as_deref() != Some(user.id.as_str())
+            || email_owner.as_deref() != Some(user.id.as_str())
+        {
+            self.delete_index_if_owned(username_index, &user.id).await?;
+            self.delete_index_if_owned(email_index, &user.id).await?;
+            self.store.delete(&Self::id_key(&user.id)).await?;
+            return Err(user_exists());
+        }
+        Ok(())
     }
 }

@@ -309,11 +309,11 @@ fn interleaved_registrations_of_one_email_admit_one() {
     assert_eq!(store.inner.len(), 3);
 }
 
-// NOTE: ignored because it shows a known limit of a store without atomic writes, which
-// the repository module documents. The second registration passes its checks, pauses
-// before its first write (as a slow KV request would), and resumes after the first
-// registration has finished: both succeed, and the username index points at the second
-// user. It passes only over a store with compare-and-set, which none here has yet.
+// NOTE: ignored because it shows a known limit of stores without an atomic
+// put-if-absent, such as Workers KV, which the repository module documents. The second
+// registration passes its checks, pauses before its index writes (as a slow KV request
+// would), and resumes after the first registration has finished: both succeed. Over a
+// store with put-if-absent, atomic_store_rejects_rival_at_every_interleaving passes.
 #[test]
 #[ignore = "known limit: a registration that resumes after another's read-back also succeeds"]
 fn late_rival_registration_is_rejected() {
@@ -337,5 +337,88 @@ fn late_rival_registration_is_rejected() {
     assert!(
         first_result.is_err() || second_result.is_err(),
         "both registrations of one username succeeded"
+    );
+}
+
+/// A [`YieldingStore`] that also has an atomic put-if-absent, as a store backed by a
+/// Durable Object or a database would.
+#[derive(Debug, Clone, Default)]
+struct AtomicYieldingStore {
+    inner: YieldingStore,
+}
+
+impl KeyValueStore for AtomicYieldingStore {
+    async fn get(&self, key: &str) -> Result<Option<String>, AuthError> {
+        self.inner.get(key).await
+    }
+
+    async fn put(&self, key: &str, value: &str) -> Result<(), AuthError> {
+        self.inner.put(key, value).await
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), AuthError> {
+        self.inner.delete(key).await
+    }
+
+    async fn put_if_absent(&self, key: &str, value: &str) -> Result<Option<bool>, AuthError> {
+        yield_now().await;
+        self.inner.inner.put_if_absent(key, value).await
+    }
+}
+
+#[test]
+fn atomic_store_rejects_rival_at_every_interleaving() {
+    // The second registration is paused after each possible number of store steps while
+    // the first runs to completion; whatever the point, exactly one of them succeeds and
+    // the index names the winner.
+    for pause_after in 0..12 {
+        let store = AtomicYieldingStore::default();
+        let repository = KvUserRepository::new(store.clone());
+        let first = record("id-1", "alice", "alice@example.com");
+        let second = record("id-2", "Alice", "alice2@example.com");
+
+        let (first_result, second_result) = block_on(async {
+            let mut second_create = pin!(repository.create(&second));
+            let mut second_done = None;
+            for _ in 0..pause_after {
+                if let Some(result) = poll_once(second_create.as_mut()).await {
+                    second_done = Some(result);
+                    break;
+                }
+            }
+            let first_result = repository.create(&first).await;
+            let second_result = match second_done {
+                Some(result) => result,
+                None => second_create.await,
+            };
+            (first_result, second_result)
+        });
+
+        assert_ne!(
+            first_result.is_ok(),
+            second_result.is_ok(),
+            "pause after {pause_after}: {first_result:?} {second_result:?}"
+        );
+        let winner = if first_result.is_ok() { "id-1" } else { "id-2" };
+        let index = block_on(store.get("user/username/alice")).unwrap();
+        assert_eq!(index.as_deref(), Some(winner), "pause after {pause_after}");
+        let loser = if first_result.is_ok() { "id-2" } else { "id-1" };
+        let loser_record = block_on(store.get(&format!("user/id/{loser}"))).unwrap();
+        assert_eq!(loser_record, None, "pause after {pause_after}");
+    }
+}
+
+#[test]
+fn atomic_store_replaces_leftover_index_entry() {
+    let store = MemoryStore::new();
+    let repository = KvUserRepository::new(store.clone());
+    // An index entry whose record is gone, as a failed registration leaves behind.
+    block_on(store.put("user/username/alice", "gone")).unwrap();
+
+    block_on(repository.create(&record("id-1", "alice", "alice@example.com"))).unwrap();
+
+    assert_eq!(
+        stored(&store, "user/username/alice").as_deref(),
+        Some("id-1")
     );
 }

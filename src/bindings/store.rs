@@ -1,5 +1,6 @@
 //! The JS key-value store adapter: any object with `get`, `put` and `delete` methods
-//! returning promises (or plain values), as a Workers KV namespace has.
+//! returning promises (or plain values), as a Workers KV namespace has, and optionally
+//! an atomic `putIfAbsent(key, value)` resolving to whether it stored.
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -23,6 +24,13 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = delete)]
     fn delete(this: &JsKeyValue, key: &str) -> std::result::Result<JsValue, JsValue>;
 
+    #[wasm_bindgen(method, catch, js_name = putIfAbsent)]
+    fn put_if_absent(
+        this: &JsKeyValue,
+        key: &str,
+        value: &str,
+    ) -> std::result::Result<JsValue, JsValue>;
+
     // Timers exist as globals in Node, browsers and Workers alike.
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &Function, milliseconds: f64) -> JsValue;
@@ -35,6 +43,8 @@ extern "C" {
 pub(crate) struct JsStore {
     inner: JsKeyValue,
     timeout_ms: f64,
+    /// Whether the object has a `putIfAbsent(key, value)` method resolving to a boolean.
+    atomic: bool,
 }
 
 impl JsStore {
@@ -55,9 +65,12 @@ impl JsStore {
                 )));
             }
         }
+        let atomic = Reflect::get(&value, &JsValue::from_str("putIfAbsent"))
+            .is_ok_and(|member| member.is_instance_of::<Function>());
         Ok(Self {
             inner: value.unchecked_into(),
             timeout_ms: timeout_ms as f64,
+            atomic,
         })
     }
 }
@@ -119,6 +132,21 @@ impl KeyValueStore for JsStore {
         self.settle(self.inner.put(key, value), "put")
             .await
             .map(|_| ())
+    }
+
+    async fn put_if_absent(&self, key: &str, value: &str) -> Result<Option<bool>> {
+        if !self.atomic {
+            return Ok(None);
+        }
+        let stored = self
+            .settle(self.inner.put_if_absent(key, value), "putIfAbsent")
+            .await?;
+        stored.as_bool().map(Some).ok_or_else(|| {
+            AuthError::new(
+                ErrorCode::RepositoryUnavailable,
+                "user store unavailable: putIfAbsent returned a value that is not a boolean",
+            )
+        })
     }
 
     async fn delete(&self, key: &str) -> Result<()> {
