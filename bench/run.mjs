@@ -7,7 +7,7 @@
 //   --out    folder for latest.json and latest.svg. Default: bench/results, or
 //            bench/results/tmp/smoke with --smoke.
 //   --only   runs only the named sections (tokens, argon2, operations, memory,
-//            coldStart, workerLoad, size).
+//            loginTiming, coldStart, workerLoad, size).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +24,7 @@ const SECTIONS = {
   size: 'size.mjs',
   tokens: 'tokens.mjs',
   argon2: 'argon2.mjs',
+  loginTiming: 'login-timing.mjs',
   operations: 'operations.mjs',
   memory: 'memory.mjs',
   coldStart: 'cold-start.mjs',

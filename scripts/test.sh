@@ -21,4 +21,4 @@ wasm-pack test --node -- --features bindings
 bash scripts/build.sh all
 
 echo "==> JS package and Worker tests"
-node --test --test-concurrency=1 tests/js/ tests/worker/ tests/readme/
+node --test --test-concurrency=1 tests/js/ tests/worker/ tests/readme/ tests/bench/

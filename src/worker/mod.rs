@@ -16,6 +16,8 @@
 mod http;
 mod store;
 
+use std::rc::Rc;
+
 use worker::{console_error, event, Context, Env, Method, Request, Response};
 
 use crate::auth::{parse_bearer, Auth};
@@ -53,6 +55,26 @@ async fn fetch(request: Request, env: Env, _context: Context) -> worker::Result<
         }
     };
     response.or_else(|_| Response::error("internal error", 500))
+}
+
+thread_local! {
+    /// The service of this isolate, built on its first request. Variables, secrets and
+    /// bindings are fixed for the life of an isolate, so reading them once saves some
+    /// thirty calls into JS per request.
+    static SERVICE: std::cell::OnceCell<Rc<Service>> = const { std::cell::OnceCell::new() };
+}
+
+/// Returns the isolate's service, building it on first use. A configuration error is
+/// not cached, so every request reports it until the Worker is fixed and redeployed.
+fn cached_service(env: &Env) -> Result<Rc<Service>, HttpError> {
+    if let Some(service) = SERVICE.with(|cell| cell.get().cloned()) {
+        return Ok(service);
+    }
+    let service = Rc::new(service(env)?);
+    SERVICE.with(|cell| {
+        let _ = cell.set(Rc::clone(&service));
+    });
+    Ok(service)
 }
 
 fn service(env: &Env) -> Result<Service, HttpError> {
@@ -96,7 +118,7 @@ async fn route(mut request: Request, env: &Env) -> Result<worker::Result<Respons
         return Ok(json_response(200, &serde_json::json!({ "status": "ok" })));
     }
 
-    let service = service(env)?;
+    let service = cached_service(env)?;
     match path.as_str() {
         "/.well-known/jwks.json" => Ok(json_response(200, &service.jwks())),
         "/auth/register" => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const SECTIONS = ['size', 'tokens', 'argon2', 'operations', 'memory', 'coldStart', 'workerLoad'];
+const SECTIONS = ['size', 'tokens', 'argon2', 'loginTiming', 'operations', 'memory', 'coldStart', 'workerLoad'];
 
 test('bench smoke run writes every section', { timeout: 180_000 }, (t) => {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'jwtlib-bench-smoke-'));
@@ -30,7 +30,7 @@ test('bench smoke run writes every section', { timeout: 180_000 }, (t) => {
     assert.equal(results.sections[name].error, undefined, `section ${name} failed: ${results.sections[name].error}`);
   }
   const summarized = new Set(results.summary.map((row) => row.section));
-  for (const section of ['tokens', 'argon2', 'operations', 'worker', 'size', 'cold start', 'memory']) {
+  for (const section of ['tokens', 'argon2', 'login timing', 'operations', 'worker', 'size', 'cold start', 'memory']) {
     assert.ok(summarized.has(section), `the summary has no ${section} rows`);
   }
   for (const row of results.summary) {
