@@ -7,7 +7,7 @@
 //   --out    folder for latest.json and latest.svg. Default: bench/results, or
 //            bench/results/tmp/smoke with --smoke.
 //   --only   runs only the named sections (tokens, argon2, operations, memory,
-//            loginTiming, coldStart, workerLoad, size).
+//            loginTiming, presets, coldStart, workerLoad, size).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +25,7 @@ const SECTIONS = {
   tokens: 'tokens.mjs',
   argon2: 'argon2.mjs',
   loginTiming: 'login-timing.mjs',
+  presets: 'presets.mjs',
   operations: 'operations.mjs',
   memory: 'memory.mjs',
   coldStart: 'cold-start.mjs',

@@ -12,9 +12,10 @@ const compatibilityDate = readFileSync(path.join(root, 'wrangler.toml'), 'utf8')
 /**
  * Starts one Worker. `kind` is `jwtlib` (build/index.js, or index.js in `workerDir`) or
  * `jose` (the bundle at `joseScript`). Returns `{ miniflare, url }`, and
- * `miniflare.dispose()` stops it.
+ * `miniflare.dispose()` stops it. `bindings` adds or overrides variables of jwtlib's
+ * Worker, such as PASSWORD_PRESET.
  */
-export async function startWorker(kind, { secret, joseScript, workerDir }) {
+export async function startWorker(kind, { secret, joseScript, workerDir, bindings = {} }) {
   const modules = kind === 'jwtlib'
     ? [
         { type: 'ESModule', path: workerDir ? path.join(workerDir, 'index.js') : workerScript },
@@ -27,7 +28,7 @@ export async function startWorker(kind, { secret, joseScript, workerDir }) {
     modulesRoot: path.dirname(modules[0].path),
     compatibilityDate,
     kvNamespaces: ['USERS'],
-    bindings: { JWT_SECRET: secret, JWT_KEY_ID: KEY_ID, ACCESS_TOKEN_TTL: '1800' },
+    bindings: { JWT_SECRET: secret, JWT_KEY_ID: KEY_ID, ACCESS_TOKEN_TTL: '1800', ...bindings },
     host: '127.0.0.1',
     port: 0,
     // No request to Cloudflare for `request.cf` data, and no telemetry.

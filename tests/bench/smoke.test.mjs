@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const SECTIONS = ['size', 'tokens', 'argon2', 'loginTiming', 'operations', 'memory', 'coldStart', 'workerLoad'];
+const SECTIONS = ['size', 'tokens', 'argon2', 'loginTiming', 'presets', 'operations', 'memory', 'coldStart', 'workerLoad'];
 
 test('bench smoke run writes every section', { timeout: 180_000 }, (t) => {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'jwtlib-bench-smoke-'));
