@@ -45,11 +45,28 @@ impl Default for SkipRule {
 
 impl SkipRule {
     /// Returns true when a request with `method` and `path` needs no token.
+    ///
+    /// Paths and prefixes match the path as given, byte for byte. A path with a `.` or
+    /// `..` segment, or with an encoded `.` or `/` (`%2e`, `%2f`), never skips: a server
+    /// that resolves it later could reach a route outside the skipped prefix.
     pub fn skips(&self, method: &str, path: &str) -> bool {
-        self.methods
+        if self
+            .methods
             .iter()
             .any(|skipped| skipped.eq_ignore_ascii_case(method))
-            || self.paths.iter().any(|skipped| skipped == path)
+        {
+            return true;
+        }
+        let lowercase = path.to_ascii_lowercase();
+        let ambiguous = path
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+            || lowercase.contains("%2e")
+            || lowercase.contains("%2f");
+        if ambiguous {
+            return false;
+        }
+        self.paths.iter().any(|skipped| skipped == path)
             || self
                 .prefixes
                 .iter()

@@ -378,7 +378,7 @@ impl AuthConfig {
     /// | --- | --- |
     /// | `JWT_SECRET` | `secret` (a Worker secret) |
     /// | `JWT_KEY_ID` | `keyId` |
-    /// | `JWT_KEYS` | `keys`, as a JSON array (a Worker secret; replaces `JWT_SECRET`) |
+    /// | `JWT_KEYS` | `keys`, as a JSON array (a Worker secret); when set, `JWT_SECRET` and `JWT_KEY_ID` are ignored |
     /// | `JWT_SIGNING_KEY_ID` | `signingKeyId` |
     /// | `JWT_ISSUER` | `issuer` |
     /// | `JWT_AUDIENCE` | `audience` |
@@ -433,9 +433,19 @@ impl AuthConfig {
         {
             password.parallelism = parallelism;
         }
+        // JWT_KEYS takes precedence: with it set, JWT_SECRET and JWT_KEY_ID (such as a
+        // development secret left in .dev.vars) are ignored.
+        let (secret, key_id) = if keys.is_empty() {
+            (
+                non_empty("JWT_SECRET").map(Secret::new),
+                non_empty("JWT_KEY_ID"),
+            )
+        } else {
+            (None, None)
+        };
         Ok(Self {
-            secret: non_empty("JWT_SECRET").map(Secret::new),
-            key_id: non_empty("JWT_KEY_ID"),
+            secret,
+            key_id,
             keys,
             signing_key_id: non_empty("JWT_SIGNING_KEY_ID"),
             issuer: non_empty("JWT_ISSUER"),

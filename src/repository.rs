@@ -14,7 +14,9 @@
 //! an atomic put-if-absent ([`KeyValueStore::put_if_absent`]; the in-memory stores here
 //! do, and so may a store backed by a Durable Object or a database) gets that
 //! guarantee: [`KvUserRepository::create`] writes the record, then claims each index
-//! entry in one atomic step, and withdraws if a claim fails.
+//! entry in one atomic step, and withdraws if a claim fails. Over such a store an index
+//! entry whose record is gone still blocks its name, so deleting a user means deleting
+//! its record and both index entries.
 //!
 //! Workers KV is eventually consistent and has no such step. Over it, `create` checks
 //! both indexes, writes the record and the indexes, then reads the indexes back: if
@@ -298,9 +300,8 @@ impl<S: KeyValueStore> UserRepository for KvUserRepository<S> {
             .map_err(|_| AuthError::repository("encoding a user record"))?;
 
         // With an atomic put-if-absent, each index entry is claimed in one step, so of
-        // two registrations of a name exactly one gets it. The record is written first:
-        // an index entry must never point at a record that is still to come, or a rival
-        // would take it for a leftover and overwrite it.
+        // two registrations of a name exactly one gets it. The record is written first,
+        // so an index entry never points at a record that is still to come.
         self.store.put(&Self::id_key(&user.id), &json).await?;
         match self.claim(&username_index, &user.id).await? {
             Some(true) => {
@@ -331,17 +332,14 @@ impl<S: KeyValueStore> UserRepository for KvUserRepository<S> {
 }
 
 impl<S: KeyValueStore> KvUserRepository<S> {
-    /// Claims `index_key` for `id` with the store's atomic put-if-absent. An entry left
-    /// over from a failed registration (its record is gone) is replaced. Returns `None`
+    /// Claims `index_key` for `id` with the store's atomic put-if-absent. Returns `None`
     /// when the store has no atomic step.
+    ///
+    /// An entry left behind by a deleted user still blocks the name: replacing it would
+    /// take a read and a write, and two registrations could both do that. Deleting a
+    /// user therefore means deleting its record and both index entries.
     async fn claim(&self, index_key: &str, id: &str) -> Result<Option<bool>> {
-        match self.store.put_if_absent(index_key, id).await? {
-            Some(false) if self.find_by_index(index_key).await?.is_none() => {
-                self.store.put(index_key, id).await?;
-                Ok(Some(true))
-            }
-            claimed => Ok(claimed),
-        }
+        self.store.put_if_absent(index_key, id).await
     }
 
     /// Registers over a store without an atomic step, once the record is written: check

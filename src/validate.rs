@@ -8,9 +8,11 @@
 //!   full-width forms such as `ａｌｉｃｅ` into `alice`. Uniqueness is decided on the
 //!   lowercase form, so `Alice` and `alice` are the same user; the stored username
 //!   keeps the case it was registered with.
-//! - **Emails** are normalised to NFKC and lowercased, then must parse as an address
-//!   (RFC 5322 `addr-spec`, as the `email_address` crate reads it) of at most 254 bytes
-//!   with a dot in the domain.
+//! - **Emails** are normalised to NFKC and lowercased, then must be a plain ASCII
+//!   address of at most 254 bytes: a dot-atom local part and a host name with an
+//!   alphabetic top-level label. Quoted local parts, IP literals, Unicode (invisible,
+//!   bidirectional and look-alike characters included) are rejected; internationalised
+//!   domains must be given in their `xn--` form.
 //! - **Passwords** must be 8 to 1024 bytes as typed and are normalised to NFKC before
 //!   hashing, as NIST SP 800-63B (5.1.1.2) advises, so the same password typed on two
 //!   systems that compose characters differently hashes the same.
@@ -130,13 +132,13 @@ impl Email {
         }
         let parsed = EmailAddress::from_str(&folded)
             .map_err(|_| AuthError::validation("email", "is not a valid email address"))?;
-        // `email_address` accepts display names and quoted or bracketed forms; only a
-        // bare `local@domain.tld` is stored.
-        if parsed.as_str() != folded
-            || folded.contains(['<', '>', '"', '[', ']', ' '])
-            || !parsed.domain().contains('.')
-            || parsed.domain().starts_with('.')
-            || parsed.domain().ends_with('.')
+        // `email_address` also accepts display names, quoted local parts, IP literals and
+        // any Unicode, so invisible and look-alike characters would make addresses that
+        // look equal but are not. Only a plain ASCII `local@domain.tld` is stored.
+        let bare = format!("{}@{}", parsed.local_part(), parsed.domain());
+        if bare != folded
+            || !is_plain_local_part(parsed.local_part())
+            || !is_host_name(parsed.domain())
         {
             return Err(AuthError::validation(
                 "email",
@@ -150,6 +152,36 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Returns true for a dot-atom local part (RFC 5322, section 3.2.3) in ASCII of at most
+/// 64 bytes (RFC 5321, section 4.5.3.1.1).
+fn is_plain_local_part(local: &str) -> bool {
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
+    !local.is_empty()
+        && local.len() <= 64
+        && local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atext))
+}
+
+/// Returns true for a host name of ASCII letters, digits and hyphens (RFC 1123) with at
+/// least two labels and an alphabetic top-level label, so IP addresses are excluded.
+/// Internationalised domains must be given in their `xn--` form.
+fn is_host_name(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |label: &&str| {
+        (1..=63).contains(&label.len())
+            && label
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    let top_level_ok = labels
+        .last()
+        .is_some_and(|label| label.len() >= 2 && label.chars().all(|c| c.is_ascii_lowercase()));
+    labels.len() >= 2 && labels.iter().all(label_ok) && top_level_ok
 }
 
 /// A password after bounds checks and NFKC, wiped from memory on drop.
@@ -222,7 +254,8 @@ impl Identifier {
                 &format!("must be at most {IDENTIFIER_MAX_BYTES} bytes"),
             ));
         }
-        if input.contains('@') {
+        // Full-width forms such as U+FF20 become `@` under NFKC, as at registration.
+        if input.nfkc().any(|c| c == '@') {
             Ok(Email::parse(input).ok().map(Identifier::Email))
         } else {
             Ok(Username::parse(input).ok().map(Identifier::Username))

@@ -1023,3 +1023,24 @@ fn auth_error_display_shows_message_and_code() {
     assert_eq!(error.code(), ErrorCode::UserExists);
     assert_eq!(error.message(), "taken");
 }
+
+#[test]
+fn skip_rule_ignores_paths_with_dot_segments() {
+    let rule = jwtlib::SkipRule {
+        paths: vec!["/health".to_owned()],
+        prefixes: vec!["/public/".to_owned()],
+        methods: Vec::new(),
+    };
+
+    assert!(rule.skips("GET", "/public/logo.png"));
+    assert!(rule.skips("GET", "/health"));
+    for path in [
+        "/public/../admin",
+        "/public/./x",
+        "/public/%2e%2e/admin",
+        "/public%2F..%2Fadmin",
+        "/public/..",
+    ] {
+        assert!(!rule.skips("GET", path), "{path}");
+    }
+}

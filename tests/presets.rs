@@ -64,3 +64,22 @@ fn preset_variable_sets_password_cost() {
         AuthConfig::from_variables(|name| (name == "PASSWORD_PRESET").then(|| "x".to_owned()));
     assert_eq!(unknown.unwrap_err().code(), ErrorCode::InvalidConfig);
 }
+
+#[test]
+fn jwt_keys_variable_takes_precedence() {
+    let variables = |name: &str| match name {
+        "JWT_KEYS" => Some(format!(
+            r#"[{{"kid":"k1","alg":"HS384","secret":"{}"}}]"#,
+            "s".repeat(48)
+        )),
+        "JWT_SECRET" => Some("a development secret left in .dev.vars".to_owned()),
+        "JWT_KEY_ID" => Some("dev".to_owned()),
+        _ => None,
+    };
+    let config = AuthConfig::from_variables(variables).unwrap();
+
+    assert!(config.secret.is_none());
+    assert!(config.key_id.is_none());
+    assert_eq!(config.keys.len(), 1);
+    assert!(jwtlib::token::KeySet::from_config(&config).is_ok());
+}

@@ -130,16 +130,17 @@ fn create_rejects_taken_username_or_email() {
 }
 
 #[test]
-fn stale_index_does_not_block_name() {
-    let store = MemoryStore::new();
+fn stale_index_does_not_block_name_over_kv() {
+    // A store without put-if-absent, as Workers KV: an entry left over from a failed
+    // registration is replaced.
+    let store = YieldingStore::default();
     let repository = KvUserRepository::new(store.clone());
-    // Left over from a registration that failed after writing its index.
     block_on(store.put("user/username/alice", "gone")).unwrap();
 
     block_on(repository.create(&record("id-1", "alice", "alice@example.com"))).unwrap();
 
     assert_eq!(
-        stored(&store, "user/username/alice").as_deref(),
+        stored(&store.inner, "user/username/alice").as_deref(),
         Some("id-1")
     );
 }
@@ -409,16 +410,20 @@ fn atomic_store_rejects_rival_at_every_interleaving() {
 }
 
 #[test]
-fn atomic_store_replaces_leftover_index_entry() {
+fn atomic_store_keeps_leftover_index_entry() {
+    // Replacing an entry whose record is gone would take a read and a write, which two
+    // registrations could interleave, so over an atomic store it keeps blocking the name.
     let store = MemoryStore::new();
     let repository = KvUserRepository::new(store.clone());
-    // An index entry whose record is gone, as a failed registration leaves behind.
     block_on(store.put("user/username/alice", "gone")).unwrap();
 
-    block_on(repository.create(&record("id-1", "alice", "alice@example.com"))).unwrap();
+    let error =
+        block_on(repository.create(&record("id-1", "alice", "alice@example.com"))).unwrap_err();
 
+    assert_eq!(error.code(), jwtlib::ErrorCode::UserExists);
     assert_eq!(
         stored(&store, "user/username/alice").as_deref(),
-        Some("id-1")
+        Some("gone")
     );
+    assert_eq!(stored(&store, "user/id/id-1"), None);
 }

@@ -385,3 +385,50 @@ fn request_debug_hides_password() {
     assert!(!login_debug.contains(PASSWORD), "{login_debug}");
     assert!(login_debug.contains("<redacted>"));
 }
+
+#[test]
+fn email_rejects_invisible_and_lookalike_characters() {
+    let rejected = [
+        "ali\u{200b}ce@example.com",
+        "alice@exam\u{200d}ple.com",
+        "alice@exam\u{2060}ple.com",
+        "alice@exam\u{00ad}ple.com",
+        "alice@exam\u{feff}ple.com",
+        "\u{202e}alice@example.com",
+        "alice\u{200e}@example.com",
+        "alice\u{e0041}@example.com",
+        "\u{0430}lice@example.com",
+        "alice@ex\u{0430}mple.com",
+        "a@127.0.0.1",
+        "x@1.2",
+        "x@exa_mple.com",
+        "\u{00fc}@example.com",
+        "\"quoted\"@example.com",
+        "a..b@example.com",
+        ".a@example.com",
+        "a@-example.com",
+        "a@example",
+    ];
+    for input in rejected {
+        let error = Email::parse(input).expect_err(input);
+        assert_eq!(error.code(), ErrorCode::ValidationFailed, "{input:?}");
+    }
+}
+
+#[test]
+fn email_accepts_plain_ascii_forms() {
+    for (input, stored) in [
+        ("Alice@Example.COM", "alice@example.com"),
+        (
+            "first.last+tag@mail.example.co.uk",
+            "first.last+tag@mail.example.co.uk",
+        ),
+        (
+            "o'brien@xn--bcher-kva.example",
+            "o'brien@xn--bcher-kva.example",
+        ),
+        ("ａｌｉｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "alice@example.com"),
+    ] {
+        assert_eq!(Email::parse(input).expect(input).as_str(), stored);
+    }
+}

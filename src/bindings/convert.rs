@@ -112,6 +112,11 @@ fn to_json(
         return Ok(serde_json::Value::Bool(flag));
     }
     if let Some(number) = value.as_f64() {
+        // NaN and the infinities have no JSON form; taking them for "absent" would
+        // silently apply a default, as `Number(undefined)` for a setting would.
+        if !number.is_finite() {
+            return Err(Unreadable::Unsupported);
+        }
         return Ok(json_number(number));
     }
     if value.is_function() || !value.is_object() {

@@ -9,6 +9,22 @@ use wasm_bindgen_futures::JsFuture;
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::repository::KeyValueStore;
 
+// The race against a timer is written in JS: a Rust closure handed to setTimeout would
+// stay allocated whenever the timer is cleared before it fires.
+#[wasm_bindgen(inline_js = "
+export function settleWithin(value, milliseconds, timedOut) {
+  let timer;
+  const deadline = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(timedOut), milliseconds);
+  });
+  return Promise.race([Promise.resolve(value), deadline]).finally(() => clearTimeout(timer));
+}
+")]
+extern "C" {
+    #[wasm_bindgen(js_name = settleWithin)]
+    fn settle_within(value: &JsValue, milliseconds: f64, timed_out: &JsValue) -> Promise;
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// A JS object with the Workers KV shape.
@@ -31,12 +47,6 @@ extern "C" {
         value: &str,
     ) -> std::result::Result<JsValue, JsValue>;
 
-    // Timers exist as globals in Node, browsers and Workers alike.
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, milliseconds: f64) -> JsValue;
-
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
 }
 
 /// [`KeyValueStore`] over a JS object.
@@ -84,21 +94,9 @@ impl JsStore {
         operation: &str,
     ) -> Result<JsValue> {
         let value = call.map_err(|_| AuthError::repository(operation))?;
-        let result = Promise::resolve(&value);
-
-        // The timer resolves to a fresh object, so the race's winner tells which settled.
+        // A fresh object marks the timer's result, so the winner of the race is known.
         let timed_out = JsValue::from(js_sys::Object::new());
-        let mut timer = JsValue::UNDEFINED;
-        let deadline = Promise::new(&mut |resolve, _reject| {
-            let marker = timed_out.clone();
-            let fire = Closure::once_into_js(move || {
-                let _ = resolve.call1(&JsValue::UNDEFINED, &marker);
-            });
-            timer = set_timeout(fire.unchecked_ref(), self.timeout_ms);
-        });
-        let winner = JsFuture::from(Promise::race(&js_sys::Array::of2(&result, &deadline))).await;
-        // Clearing the timer lets Node exit without waiting for it.
-        clear_timeout(&timer);
+        let winner = JsFuture::from(settle_within(&value, self.timeout_ms, &timed_out)).await;
 
         match winner {
             Ok(value) if value == timed_out => Err(AuthError::new(

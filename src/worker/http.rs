@@ -4,7 +4,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use worker::{Method, Request, Response};
 
-use crate::error::AuthError;
+use crate::error::{AuthError, ErrorCode};
 
 /// Largest request body read, in bytes. The largest valid request (a registration with
 /// a 1 KiB password) is far smaller.
@@ -54,6 +54,18 @@ impl HttpError {
 
     pub(crate) fn message(&self) -> &str {
         &self.message
+    }
+
+    /// Returns the error as clients see it: a configuration error loses its details,
+    /// which stay in the log.
+    pub(crate) fn for_client(self) -> Self {
+        if self.code == ErrorCode::InvalidConfig.as_str() {
+            return Self {
+                message: "the service is misconfigured; its log has the details".to_owned(),
+                ..self
+            };
+        }
+        self
     }
 }
 

@@ -9,9 +9,11 @@
 //! | `GET /auth/me` | 200 and the PublicUser of the bearer token |
 //! | `POST /auth/introspect` | 200 and an IntrospectResponse (JSON or form body) |
 //! | `GET /.well-known/jwks.json` | 200 and the public keys as a JWK Set |
-//! | `GET /health` | 200 and `{"status":"ok"}` |
+//! | `GET /health` | 200 and `{"status":"ok"}`, or 500 `invalid_config` |
 //!
 //! Errors are `{"error": {"code": ..., "message": ...}}` with the status of the code.
+//! A configuration error is described in the log only; clients get a fixed message, so
+//! they learn nothing about key ids or secret lengths.
 
 mod http;
 mod store;
@@ -42,7 +44,7 @@ async fn fetch(request: Request, env: Env, _context: Context) -> worker::Result<
         Ok(response) => response,
         Err(error) => {
             if error.status() >= 500 {
-                // Only the code and the fixed message are logged: neither holds a secret.
+                // Messages never hold a secret, so the full one goes to the log.
                 console_error!(
                     "{} {} failed: {} ({})",
                     method,
@@ -51,7 +53,7 @@ async fn fetch(request: Request, env: Env, _context: Context) -> worker::Result<
                     error.code()
                 );
             }
-            error_response(&error)
+            error_response(&error.for_client())
         }
     };
     response.or_else(|_| Response::error("internal error", 500))
@@ -114,11 +116,12 @@ async fn route(mut request: Request, env: &Env) -> Result<worker::Result<Respons
     if method != allowed.as_ref() {
         return Err(HttpError::method_not_allowed(allowed));
     }
+    // Health includes the configuration: a Worker whose settings are invalid answers
+    // every other route with invalid_config, so it is not healthy.
+    let service = cached_service(env)?;
     if path == "/health" {
         return Ok(json_response(200, &serde_json::json!({ "status": "ok" })));
     }
-
-    let service = cached_service(env)?;
     match path.as_str() {
         "/.well-known/jwks.json" => Ok(json_response(200, &service.jwks())),
         "/auth/register" => {

@@ -2,7 +2,7 @@
 // the caller, and the timer must not keep Node running afterwards.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Auth, AuthError, MemoryStore } from 'jwtlib';
+import { Auth, AuthError, MemoryStore, wasmMemoryBytes } from 'jwtlib';
 
 const SECRET = 'a test secret that is long enough to sign';
 
@@ -48,4 +48,17 @@ test('store timeout out of range is invalid_config', () => {
       String(storeTimeoutMs),
     );
   }
+});
+
+test('store calls free their timers', async () => {
+  // Each store call arms and clears a timer; nothing of it may stay allocated.
+  const auth = new Auth({ secret: SECRET }, new MemoryStore());
+  const { id } = await auth.register({ username: 'carol', email: 'carol@example.com', password: 'long enough password' });
+  const { access_token: token } = await auth.issueToken(id);
+  for (let i = 0; i < 5_000; i++) await auth.currentUser(token);
+  const before = wasmMemoryBytes();
+
+  for (let i = 0; i < 30_000; i++) await auth.currentUser(token);
+
+  assert.equal(wasmMemoryBytes(), before);
 });

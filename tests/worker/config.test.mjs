@@ -46,15 +46,17 @@ describe('Worker configuration errors', () => {
       const worker = await startWorker(options);
       workers.push(worker);
 
-      const health = await worker.request('/health');
-      assert.equal(health.status, 200, 'GET /health needs no configuration');
+      // A misconfigured Worker is not healthy.
+      await assertError(await worker.request('/health'), 'invalid_config');
 
       const response = await worker.postJson('/auth/login', { username: 'alice', password: 'long enough' });
       const { text, message } = await assertError(response, 'invalid_config');
-      assert.match(message, messagePattern);
+      // Clients get a fixed message; the details go to the log only.
+      assert.equal(message, 'the service is misconfigured; its log has the details');
       assertContainsNone(text, [SHORT_SECRET]);
 
       const lines = worker.logs.map((entry) => entry.message);
+      assert.ok(lines.some((line) => messagePattern.test(line)), `no log line explains it: ${JSON.stringify(lines)}`);
       assert.ok(
         lines.some((line) => line.includes('/auth/login') && line.includes('invalid_config')),
         `no log line names the failed request: ${JSON.stringify(lines)}`,
