@@ -11,6 +11,8 @@ what=${1:-all}
 build_package() {
   echo "==> Building the npm package's wasm"
   cargo build --lib --release --target wasm32-unknown-unknown --features bindings
+  # A clean folder keeps snippets of earlier builds out of the package.
+  rm -rf pkg
   wasm-bindgen --target web --out-dir pkg --out-name jwtlib --no-typescript --remove-name-section \
     target/wasm32-unknown-unknown/release/jwtlib.wasm
 }
