@@ -225,3 +225,54 @@ impl IntrospectRequest {
         Ok(request)
     }
 }
+
+/// Decodes a JSON request body. A body whose top-level object repeats a field is
+/// rejected: parsers disagree on which copy wins, so a proxy or firewall in front could
+/// judge a different value than this service uses.
+///
+/// # Errors
+///
+/// `validation_failed` when the body is not JSON or repeats a top-level field.
+pub fn parse_json_body(bytes: &[u8]) -> Result<serde_json::Value> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|_| AuthError::validation("body", "is not valid JSON"))?;
+    if value.is_object() && serde_json::from_slice::<UniqueFields>(bytes).is_err() {
+        return Err(AuthError::validation("body", "repeats a field"));
+    }
+    Ok(value)
+}
+
+/// A JSON object whose deserialization fails on a repeated key.
+struct UniqueFields;
+
+impl<'de> Deserialize<'de> for UniqueFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct FieldsVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = UniqueFields;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a JSON object without repeated fields")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<UniqueFields, A::Error> {
+                let mut seen = std::collections::HashSet::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    if !seen.insert(name) {
+                        return Err(serde::de::Error::custom("repeated field"));
+                    }
+                }
+                Ok(UniqueFields)
+            }
+        }
+
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}

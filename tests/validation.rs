@@ -432,3 +432,20 @@ fn email_accepts_plain_ascii_forms() {
         assert_eq!(Email::parse(input).expect(input).as_str(), stored);
     }
 }
+
+#[test]
+fn json_body_with_repeated_field_is_rejected() {
+    let body = br#"{"username":"alice","password":"wrong","password":"right"}"#;
+    let error = jwtlib::models::parse_json_body(body).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ValidationFailed);
+    assert_eq!(error.message(), "body: repeats a field");
+
+    let nested = br#"{"username":"alice","password":"x","extra":{"a":1,"b":2}}"#;
+    assert!(jwtlib::models::parse_json_body(nested).is_ok());
+
+    let not_json = jwtlib::models::parse_json_body(b"{").unwrap_err();
+    assert_eq!(not_json.message(), "body: is not valid JSON");
+
+    let array = jwtlib::models::parse_json_body(b"[1,2]").unwrap();
+    assert!(array.is_array());
+}

@@ -5,6 +5,7 @@ use serde::Serialize;
 use worker::{Method, Request, Response};
 
 use crate::error::{AuthError, ErrorCode};
+use crate::models::parse_json_body;
 
 /// Largest request body read, in bytes. The largest valid request (a registration with
 /// a 1 KiB password) is far smaller.
@@ -35,10 +36,15 @@ impl HttpError {
     }
 
     pub(crate) fn method_not_allowed(allowed: Method) -> Self {
+        let accepted = if allowed == Method::Get {
+            "GET and HEAD".to_owned()
+        } else {
+            allowed.to_string()
+        };
         let mut error = Self::transport(
             405,
             "method_not_allowed",
-            format!("this route accepts only {allowed}"),
+            format!("this route accepts only {accepted}"),
         );
         error.allow = Some(allowed);
         error
@@ -114,7 +120,12 @@ pub(crate) fn error_response(error: &HttpError) -> worker::Result<Response> {
         response.headers().set("WWW-Authenticate", "Bearer")?;
     }
     if let Some(allowed) = &error.allow {
-        response.headers().set("Allow", allowed.as_ref())?;
+        let methods = if *allowed == Method::Get {
+            "GET, HEAD"
+        } else {
+            allowed.as_ref()
+        };
+        response.headers().set("Allow", methods)?;
     }
     Ok(response)
 }
@@ -207,7 +218,5 @@ pub(crate) async fn read_body(request: &mut Request, allow_form: bool) -> Result
         }
         return Ok(Body::Form(serde_json::Value::Object(object)));
     }
-    serde_json::from_slice(&bytes)
-        .map(Body::Json)
-        .map_err(|_| AuthError::validation("body", "is not valid JSON").into())
+    Ok(Body::Json(parse_json_body(&bytes)?))
 }

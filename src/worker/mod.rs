@@ -113,7 +113,9 @@ async fn route(mut request: Request, env: &Env) -> Result<worker::Result<Respons
         "/auth/register" | "/auth/login" | "/auth/logout" | "/auth/introspect" => Method::Post,
         _ => return Err(HttpError::not_found()),
     };
-    if method != allowed.as_ref() {
+    // HEAD is answered like GET (RFC 9110, section 9.3.2); the runtime drops the body.
+    let head_of_get = method == "HEAD" && allowed == Method::Get;
+    if method != allowed.as_ref() && !head_of_get {
         return Err(HttpError::method_not_allowed(allowed));
     }
     // Health includes the configuration: a Worker whose settings are invalid answers

@@ -324,10 +324,10 @@ describe('Worker request errors', () => {
     });
 
     const wrongMethods = [
-      { method: 'POST', path: '/health', allow: 'GET' },
-      { method: 'DELETE', path: '/auth/me', allow: 'GET' },
-      { method: 'PUT', path: '/auth/me', allow: 'GET' },
-      { method: 'OPTIONS', path: '/health', allow: 'GET' },
+      { method: 'POST', path: '/health', allow: 'GET, HEAD' },
+      { method: 'DELETE', path: '/auth/me', allow: 'GET, HEAD' },
+      { method: 'PUT', path: '/auth/me', allow: 'GET, HEAD' },
+      { method: 'OPTIONS', path: '/health', allow: 'GET, HEAD' },
       { method: 'GET', path: '/auth/login', allow: 'POST' },
       { method: 'GET', path: '/auth/register', allow: 'POST' },
       { method: 'PATCH', path: '/auth/logout', allow: 'POST' },
@@ -343,15 +343,23 @@ describe('Worker request errors', () => {
         });
         const { message } = await assertError(response, 'method_not_allowed');
         assert.equal(response.headers.get('Allow'), allow);
-        assert.match(message, new RegExp(allow));
+        assert.match(message, new RegExp(allow.replace(', ', ' and ')));
         await worker.assertServing(session);
       });
     }
 
-    test('HEAD is method_not_allowed', async () => {
+    test('HEAD is answered like GET without a body', async () => {
       const response = await worker.request('/health', { method: 'HEAD' });
-      assert.equal(response.status, 405);
-      assert.equal(response.headers.get('Allow'), 'GET');
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), '');
+
+      const me = await worker.request('/auth/me', { method: 'HEAD' });
+      assert.equal(me.status, 401);
+      assert.equal(await me.text(), '');
+
+      const login = await worker.request('/auth/login', { method: 'HEAD' });
+      assert.equal(login.status, 405);
+      assert.equal(login.headers.get('Allow'), 'POST');
       await worker.assertServing(session);
     });
 
@@ -369,7 +377,7 @@ describe('Worker request errors', () => {
           headers: { Authorization: `Bearer ${session.access_token}` },
         });
         await assertError(response, 'method_not_allowed');
-        assert.equal(response.headers.get('Allow'), 'GET');
+        assert.equal(response.headers.get('Allow'), 'GET, HEAD');
         await worker.assertServing(session);
       });
     }
