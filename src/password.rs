@@ -40,7 +40,7 @@ pub enum Verification {
     },
 }
 
-/// Why a stored hash could not be checked.
+/// The reason a stored hash could not be checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnusableHash {
     /// It is not a PHC string of a supported Argon2 variant.

@@ -97,8 +97,8 @@ struct ErrorDetail<'a> {
     message: &'a str,
 }
 
-/// Builds a JSON response. Every answer of this service may carry a token or a user, so
-/// none may be cached (RFC 6749, section 5.1).
+/// Builds a JSON response. Every response of this service may carry a token or a user,
+/// so none may be cached (RFC 6749, section 5.1).
 pub(crate) fn json_response<T: Serialize>(status: u16, body: &T) -> worker::Result<Response> {
     let response = Response::from_json(body)?.with_status(status);
     let headers = response.headers();

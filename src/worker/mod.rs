@@ -1,7 +1,7 @@
 //! The Cloudflare Worker: an HTTP auth service whose users live in the KV namespace
 //! bound as `USERS`.
 //!
-//! | route | answer |
+//! | route | response |
 //! | --- | --- |
 //! | `POST /auth/register` | 201 and the PublicUser |
 //! | `POST /auth/login` | 200 and a LoginResponse |
@@ -32,7 +32,7 @@ use store::WorkersKv;
 
 type Service = Auth<KvUserRepository<WorkersKv>>;
 
-/// Name of the KV namespace binding that holds the users.
+/// Name of the KV namespace binding that stores the users.
 const USERS_BINDING: &str = "USERS";
 
 #[event(fetch)]
@@ -113,12 +113,12 @@ async fn route(mut request: Request, env: &Env) -> Result<worker::Result<Respons
         "/auth/register" | "/auth/login" | "/auth/logout" | "/auth/introspect" => Method::Post,
         _ => return Err(HttpError::not_found()),
     };
-    // HEAD is answered like GET (RFC 9110, section 9.3.2); the runtime drops the body.
+    // HEAD gets the GET response (RFC 9110, section 9.3.2); the runtime drops the body.
     let head_of_get = method == "HEAD" && allowed == Method::Get;
     if method != allowed.as_ref() && !head_of_get {
         return Err(HttpError::method_not_allowed(allowed));
     }
-    // Health includes the configuration: a Worker whose settings are invalid answers
+    // Health includes the configuration: a Worker whose settings are invalid fails
     // every other route with invalid_config, so it is not healthy.
     let service = cached_service(env)?;
     if path == "/health" {
