@@ -1,6 +1,6 @@
 // Estimated Argon2 cost of each password preset inside workerd, the runtime the Worker
-// is billed on. Code inside a Worker cannot time itself (its clock stands still while
-// it computes), so the cost is measured from outside: the median time of a
+// is billed on. Code inside a Worker cannot time itself (its clock does not advance
+// while it computes), so the cost is measured from outside: the median time of a
 // registration, which hashes once, minus the median time of a registration that stops
 // at user_exists before hashing. The difference also holds three local KV writes, so it
 // overstates the hash by about a millisecond.
@@ -43,7 +43,7 @@ export async function measurePresets({ smoke }) {
     try {
       const taken = { username: 'taken', email: 'taken@example.com', password: PASSWORD };
       const first = await timedRegister(url, taken);
-      if (first.status !== 201) throw new Error(`register answered ${first.status} under ${preset.name}`);
+      if (first.status !== 201) throw new Error(`register returned status ${first.status} under ${preset.name}`);
       const hashing = [];
       const baseline = [];
       for (let round = 0; round < rounds; round++) {

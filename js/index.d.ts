@@ -83,7 +83,7 @@ export interface AuthConfig {
   accessTokenTtl?: number;
   /** Clock skew tolerated on `exp` and `nbf`, in seconds. Default: 0. */
   leeway?: number;
-  /** Longest token accepted, in bytes. Default: 8192. */
+  /** Maximum token length accepted, in bytes. Default: 8192. */
   maxTokenLength?: number;
   /**
    * Milliseconds a store call may take before it rejects with `repository_unavailable`.

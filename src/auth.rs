@@ -110,8 +110,8 @@ impl<R: UserRepository> Auth<R> {
     ///
     /// # Errors
     ///
-    /// `invalid_config` when the configuration is invalid; the message says which
-    /// setting and why.
+    /// `invalid_config` when the configuration is invalid; the message names the
+    /// setting and the problem.
     pub fn new(config: &AuthConfig, repository: R) -> Result<Self> {
         Self::with_clock(config, repository, SystemClock)
     }
@@ -163,10 +163,7 @@ impl<R: UserRepository, C: Clock> Auth<R, C> {
                 .await?
                 .is_some()
         {
-            return Err(AuthError::new(
-                ErrorCode::UserExists,
-                "username or email is already registered",
-            ));
+            return Err(AuthError::user_exists());
         }
 
         let record = UserRecord {
@@ -212,7 +209,7 @@ impl<R: UserRepository, C: Clock> Auth<R, C> {
         let needs_rehash = match self.passwords.verify(&password, &record.password_hash) {
             Ok(Verification::Match { needs_rehash }) => needs_rehash,
             Ok(Verification::Mismatch) => return Err(AuthError::invalid_credentials()),
-            // A stored hash that cannot be checked gets the same answer as a wrong
+            // A stored hash that cannot be checked gets the same error as a wrong
             // password, after the same work, so the caller learns nothing about it.
             Err(_) => {
                 self.passwords.burn(&password);

@@ -17,7 +17,7 @@ pub const DEFAULT_ACCESS_TOKEN_TTL: u64 = 30 * 60;
 pub const DEFAULT_LEEWAY: u64 = 0;
 /// Default cap on the length of a presented token, checked before any decoding.
 pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
-/// Longest access token lifetime accepted in the configuration: 30 days.
+/// Maximum access token lifetime accepted in the configuration: 30 days.
 pub const MAX_ACCESS_TOKEN_TTL: u64 = 30 * 24 * 60 * 60;
 /// Largest leeway accepted in the configuration: 5 minutes.
 pub const MAX_LEEWAY: u64 = 5 * 60;
@@ -56,7 +56,7 @@ pub struct AuthConfig {
     /// Clock skew tolerated on `exp` and `nbf`, in seconds. Default: 0.
     #[serde(default)]
     pub leeway: Option<u64>,
-    /// Longest token accepted, in bytes. Default: 8192.
+    /// Maximum token length accepted, in bytes. Default: 8192.
     #[serde(default)]
     pub max_token_length: Option<usize>,
     /// Argon2id cost of new password hashes, as numbers or a preset name.

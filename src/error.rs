@@ -14,7 +14,7 @@ pub enum ErrorCode {
     ValidationFailed,
     /// An `Authorization` header is present but is not `Bearer <token>`.
     InvalidAuthorizationHeader,
-    /// Unknown user or wrong password. Both get the same answer on purpose.
+    /// Unknown user or wrong password. Both get the same error on purpose.
     InvalidCredentials,
     /// The token is malformed, has a bad signature, an unexpected algorithm or key,
     /// or a wrong issuer or audience.
@@ -145,6 +145,13 @@ impl AuthError {
         Self::new(
             ErrorCode::InvalidCredentials,
             "invalid username or password",
+        )
+    }
+
+    pub(crate) fn user_exists() -> Self {
+        Self::new(
+            ErrorCode::UserExists,
+            "username or email is already registered",
         )
     }
 

@@ -8,7 +8,7 @@
 //!
 //! # Design
 //!
-//! - [`Auth`] holds all the logic and knows nothing of HTTP or JavaScript. The wasm
+//! - [`Auth`] contains all the logic and has no dependency on HTTP or JavaScript. The wasm
 //!   bindings (feature `bindings`) and the Worker routes (feature `worker`) only
 //!   translate in and out.
 //! - [`UserRepository`] owns the storage layout; [`KvUserRepository`] puts it on any

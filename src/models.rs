@@ -127,7 +127,7 @@ pub struct IntrospectResponse {
 }
 
 impl IntrospectResponse {
-    /// The answer for any token that is not active.
+    /// The response for any token that is not active.
     pub fn inactive() -> Self {
         Self::default()
     }

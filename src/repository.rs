@@ -1,4 +1,4 @@
-//! User storage over a key-value store, and the only place that knows its layout.
+//! User storage over a key-value store, and the only place that defines its layout.
 //!
 //! # Key layout
 //!
@@ -34,7 +34,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AuthError, ErrorCode, Result};
+use crate::error::{AuthError, Result};
 use crate::models::PublicUser;
 
 /// A string key-value store with the shape of a Workers KV namespace.
@@ -188,21 +188,21 @@ pub trait UserRepository {
     ///
     /// # Errors
     ///
-    /// `repository_unavailable` when the store fails or holds a corrupt record.
+    /// `repository_unavailable` when the store fails or contains a corrupt record.
     async fn find_by_id(&self, id: &str) -> Result<Option<UserRecord>>;
 
     /// Finds a user by the lowercase form of the username.
     ///
     /// # Errors
     ///
-    /// `repository_unavailable` when the store fails or holds a corrupt record.
+    /// `repository_unavailable` when the store fails or contains a corrupt record.
     async fn find_by_username(&self, username_key: &str) -> Result<Option<UserRecord>>;
 
     /// Finds a user by case-folded email.
     ///
     /// # Errors
     ///
-    /// `repository_unavailable` when the store fails or holds a corrupt record.
+    /// `repository_unavailable` when the store fails or contains a corrupt record.
     async fn find_by_email(&self, email: &str) -> Result<Option<UserRecord>>;
 
     /// Stores a new user.
@@ -267,13 +267,6 @@ impl<S: KeyValueStore> KvUserRepository<S> {
     }
 }
 
-fn user_exists() -> AuthError {
-    AuthError::new(
-        ErrorCode::UserExists,
-        "username or email is already registered",
-    )
-}
-
 impl<S: KeyValueStore> UserRepository for KvUserRepository<S> {
     async fn find_by_id(&self, id: &str) -> Result<Option<UserRecord>> {
         let Some(json) = self.store.get(&Self::id_key(id)).await? else {
@@ -311,11 +304,11 @@ impl<S: KeyValueStore> UserRepository for KvUserRepository<S> {
                 self.delete_index_if_owned(&username_index, &user.id)
                     .await?;
                 self.store.delete(&Self::id_key(&user.id)).await?;
-                return Err(user_exists());
+                return Err(AuthError::user_exists());
             }
             Some(false) => {
                 self.store.delete(&Self::id_key(&user.id)).await?;
-                return Err(user_exists());
+                return Err(AuthError::user_exists());
             }
             // The store has no atomic step; fall back to check, write and read back.
             None => {}
@@ -356,7 +349,7 @@ impl<S: KeyValueStore> KvUserRepository<S> {
             || self.find_by_index(email_index).await?.is_some()
         {
             self.store.delete(&Self::id_key(&user.id)).await?;
-            return Err(user_exists());
+            return Err(AuthError::user_exists());
         }
 
         self.store.put(username_index, &user.id).await?;
@@ -372,7 +365,7 @@ impl<S: KeyValueStore> KvUserRepository<S> {
             self.delete_index_if_owned(username_index, &user.id).await?;
             self.delete_index_if_owned(email_index, &user.id).await?;
             self.store.delete(&Self::id_key(&user.id)).await?;
-            return Err(user_exists());
+            return Err(AuthError::user_exists());
         }
         Ok(())
     }

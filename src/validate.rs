@@ -27,16 +27,17 @@ use crate::error::{AuthError, Result};
 
 /// Shortest username, in characters.
 pub const USERNAME_MIN_CHARS: usize = 3;
-/// Longest username, in characters.
+/// Maximum username length, in characters.
 pub const USERNAME_MAX_CHARS: usize = 32;
-/// Longest email address, in bytes (RFC 5321's path limit less the angle brackets).
+/// Maximum email address length, in bytes (RFC 5321's path limit less the angle
+/// brackets).
 pub const EMAIL_MAX_BYTES: usize = 254;
 /// Shortest password, in bytes before normalisation.
 pub const PASSWORD_MIN_BYTES: usize = 8;
-/// Longest password, in bytes before normalisation. Longer input is rejected before any
-/// hashing work.
+/// Maximum password length, in bytes before normalisation. Longer input is rejected
+/// before any hashing work.
 pub const PASSWORD_MAX_BYTES: usize = 1024;
-/// Longest login identifier (a username or an email), in bytes.
+/// Maximum login identifier length (a username or an email), in bytes.
 pub const IDENTIFIER_MAX_BYTES: usize = EMAIL_MAX_BYTES;
 
 /// A validated username.
@@ -118,17 +119,11 @@ impl Email {
         // NFKC maps every character to at least one character, so a valid address comes
         // from at most 254 characters of at most 4 bytes each.
         if input.len() > EMAIL_MAX_BYTES * 4 {
-            return Err(AuthError::validation(
-                "email",
-                &format!("must be at most {EMAIL_MAX_BYTES} bytes"),
-            ));
+            return Err(too_long_email());
         }
         let folded: String = input.trim().nfkc().collect::<String>().to_lowercase();
         if folded.len() > EMAIL_MAX_BYTES {
-            return Err(AuthError::validation(
-                "email",
-                &format!("must be at most {EMAIL_MAX_BYTES} bytes"),
-            ));
+            return Err(too_long_email());
         }
         let parsed = EmailAddress::from_str(&folded)
             .map_err(|_| AuthError::validation("email", "is not a valid email address"))?;
@@ -152,6 +147,10 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+fn too_long_email() -> AuthError {
+    AuthError::validation("email", &format!("must be at most {EMAIL_MAX_BYTES} bytes"))
 }
 
 /// Returns true for a dot-atom local part (RFC 5322, section 3.2.3) in ASCII of at most
@@ -196,19 +195,13 @@ impl Password {
     /// `validation_failed` naming `password` when it is shorter than
     /// [`PASSWORD_MIN_BYTES`] or longer than [`PASSWORD_MAX_BYTES`].
     pub fn parse(input: &str) -> Result<Self> {
-        if input.len() > PASSWORD_MAX_BYTES {
-            return Err(AuthError::validation(
-                "password",
-                &format!("must be at most {PASSWORD_MAX_BYTES} bytes"),
-            ));
-        }
         if input.len() < PASSWORD_MIN_BYTES {
             return Err(AuthError::validation(
                 "password",
                 &format!("must be at least {PASSWORD_MIN_BYTES} bytes"),
             ));
         }
-        Ok(Self(input.nfkc().collect()))
+        Self::for_login(input)
     }
 
     /// Normalises a password presented at login without the minimum-length rule, so a

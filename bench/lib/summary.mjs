@@ -45,7 +45,7 @@ function argon2Rows(argon2) {
 
 /**
  * Compares login with an unknown user against login with a wrong password: equal work
- * means a ratio of medians near 1, so the answer time tells an attacker nothing.
+ * means a ratio of medians near 1, so the response time tells an attacker nothing.
  */
 function loginTimingRows(timing) {
   const ratio = timing.ratioOfMedians;

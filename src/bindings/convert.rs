@@ -53,11 +53,6 @@ fn checked_string(value: &JsValue, field: &str) -> Result<String> {
     Ok(String::from(text))
 }
 
-/// Reads a token argument, which must be a well-formed string.
-pub(crate) fn read_token(value: JsValue) -> Result<String> {
-    checked_string(&value, "token")
-}
-
 /// Returns true when `object[field]` is a string holding a lone surrogate. A getter that
 /// throws counts as no such string.
 pub(crate) fn has_ill_formed_string(object: &JsValue, field: &str) -> bool {
@@ -81,7 +76,7 @@ extern "C" {
 
 /// Why a JS value could not become JSON.
 enum Unreadable {
-    /// A string holds a lone surrogate.
+    /// A string contains a lone surrogate.
     LoneSurrogate,
     /// A getter or proxy trap threw, or the value is a function, symbol or bigint.
     Unsupported,

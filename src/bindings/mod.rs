@@ -17,7 +17,7 @@ use crate::auth::{Auth, SkipRule};
 use crate::config::AuthConfig;
 use crate::models::{IntrospectRequest, IntrospectResponse, LoginRequest, RegisterRequest};
 use crate::repository::KvUserRepository;
-use convert::{read_config, read_request, read_token, to_js, to_js_error};
+use convert::{read_config, read_request, read_string, to_js, to_js_error};
 use store::JsStore;
 
 type Service = Auth<KvUserRepository<JsStore>>;
@@ -83,7 +83,7 @@ impl JsAuth {
             let token = if token.is_undefined() || token.is_null() {
                 None
             } else {
-                Some(read_token(token).map_err(to_js_error)?)
+                Some(read_string(token, "token").map_err(to_js_error)?)
             };
             to_js(&service.logout(token.as_deref()))
         })
@@ -94,7 +94,7 @@ impl JsAuth {
     pub fn current_user(&self, token: JsValue) -> Promise {
         let service = Rc::clone(&self.service);
         spawn(async move {
-            let token = read_token(token).map_err(to_js_error)?;
+            let token = read_string(token, "token").map_err(to_js_error)?;
             to_js(&service.current_user(&token).await.map_err(to_js_error)?)
         })
     }
@@ -108,7 +108,7 @@ impl JsAuth {
             // A token string that cannot be read, such as one with a lone surrogate, is
             // an inactive token; only a malformed request object is an error.
             let token = if request.is_string() {
-                read_token(request).ok()
+                read_string(request, "token").ok()
             } else if convert::has_ill_formed_string(&request, "token") {
                 None
             } else {
@@ -127,7 +127,7 @@ impl JsAuth {
     pub fn issue_token(&self, user_id: JsValue) -> Promise {
         let service = Rc::clone(&self.service);
         spawn(async move {
-            let user_id = convert::read_string(user_id, "userId").map_err(to_js_error)?;
+            let user_id = read_string(user_id, "userId").map_err(to_js_error)?;
             to_js(&service.issue_token(&user_id).await.map_err(to_js_error)?)
         })
     }
@@ -137,7 +137,7 @@ impl JsAuth {
     pub fn hash_password(&self, password: JsValue) -> Promise {
         let service = Rc::clone(&self.service);
         spawn(async move {
-            let password = convert::read_string(password, "password").map_err(to_js_error)?;
+            let password = read_string(password, "password").map_err(to_js_error)?;
             let hash = service.hash_password(&password).map_err(to_js_error)?;
             Ok(JsValue::from_str(&hash))
         })
@@ -148,8 +148,8 @@ impl JsAuth {
     pub fn verify_password(&self, password: JsValue, hash: JsValue) -> Promise {
         let service = Rc::clone(&self.service);
         spawn(async move {
-            let password = convert::read_string(password, "password").map_err(to_js_error)?;
-            let hash = convert::read_string(hash, "hash").map_err(to_js_error)?;
+            let password = read_string(password, "password").map_err(to_js_error)?;
+            let hash = read_string(hash, "hash").map_err(to_js_error)?;
             let matches = service
                 .verify_password(&password, &hash)
                 .map_err(to_js_error)?;
@@ -167,7 +167,7 @@ impl JsAuth {
     pub fn verify_token(&self, token: JsValue) -> Promise {
         let service = Rc::clone(&self.service);
         spawn(async move {
-            let token = read_token(token).map_err(to_js_error)?;
+            let token = read_string(token, "token").map_err(to_js_error)?;
             let verified = service.verify_token(&token).map_err(to_js_error)?;
             to_js(&convert::VerifiedClaims::from(verified))
         })
@@ -184,8 +184,8 @@ impl JsAuth {
     ) -> Promise {
         let service = Rc::clone(&self.service);
         spawn(async move {
-            let method = convert::read_string(method, "method").map_err(to_js_error)?;
-            let path = convert::read_string(path, "path").map_err(to_js_error)?;
+            let method = read_string(method, "method").map_err(to_js_error)?;
+            let path = read_string(path, "path").map_err(to_js_error)?;
             let authorization = convert::read_optional_string(authorization, "authorization")
                 .map_err(to_js_error)?;
             let skip: SkipRule = convert::read_skip_rule(skip).map_err(to_js_error)?;
