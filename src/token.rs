@@ -107,8 +107,8 @@ enum KeyMaterial {
     Hs384(Hs384Key),
     Hs512(Hs512Key),
     EdDsa {
-        verifying: ed25519_compact::PublicKey,
-        signing: Option<ed25519_compact::SecretKey>,
+        verifying: ed25519_dalek::VerifyingKey,
+        signing: Option<Box<ed25519_dalek::SigningKey>>,
     },
     Es256 {
         verifying: p256::ecdsa::VerifyingKey,
@@ -259,13 +259,21 @@ fn asymmetric_material(kid: &str, algorithm: JwsAlgorithm, jwk: &JwkConfig) -> R
     let has_private_part = parsed.is_signing_key();
     Ok(match algorithm {
         JwsAlgorithm::EdDsa => {
-            let verifying = ed25519_compact::PublicKey::try_from(&parsed)
+            let verifying = ed25519_dalek::VerifyingKey::try_from(&parsed)
                 .map_err(|_| invalid("public part"))?;
+            // A small-order public key would let one forged signature pass for any
+            // message under a lenient verifier, and no honest key has small order.
+            if verifying.is_weak() {
+                return Err(AuthError::invalid_config(format_args!(
+                    "key {kid:?}: the jwk's public part is a weak (small-order) Ed25519 key"
+                )));
+            }
             let signing = if has_private_part {
-                Some(
-                    ed25519_compact::SecretKey::try_from(&parsed)
+                // The conversion also checks that `x` belongs to `d`.
+                Some(Box::new(
+                    ed25519_dalek::SigningKey::try_from(&parsed)
                         .map_err(|_| invalid("private part"))?,
-                )
+                ))
             } else {
                 None
             };
@@ -510,7 +518,7 @@ impl KeySet {
             KeyMaterial::EdDsa {
                 signing: Some(secret),
                 ..
-            } => Ed25519.token(&header, &claims, secret),
+            } => Ed25519.token(&header, &claims, &**secret),
             KeyMaterial::Es256 {
                 signing: Some(secret),
                 ..
@@ -576,7 +584,7 @@ impl KeySet {
                 signature_verifies(&Hs512, secret, &untrusted, signed_data)
             }
             KeyMaterial::EdDsa { verifying, .. } => {
-                signature_verifies(&Ed25519, verifying, &untrusted, signed_data)
+                ed25519_verifies(verifying, &untrusted, signed_data)
             }
             KeyMaterial::Es256 { verifying, .. } => {
                 signature_verifies(&Es256, verifying, &untrusted, signed_data)
@@ -671,6 +679,19 @@ fn signature_verifies<A: Algorithm>(
     }
     match A::Signature::try_from_slice(bytes) {
         Ok(signature) => algorithm.verify_signature(&signature, key, signed_data),
+        Err(_) => false,
+    }
+}
+
+/// Checks an Ed25519 signature the strict way (RFC 8032 with canonical `S` and no
+/// small-order `R` or key), so that no second encoding of a signature verifies.
+fn ed25519_verifies(
+    key: &ed25519_dalek::VerifyingKey,
+    token: &UntrustedToken<'_, ExtraHeader>,
+    signed_data: &[u8],
+) -> bool {
+    match ed25519_dalek::Signature::from_slice(token.signature_bytes()) {
+        Ok(signature) => key.verify_strict(signed_data, &signature).is_ok(),
         Err(_) => false,
     }
 }

@@ -33,11 +33,6 @@ fn jwk_key(kid: &str, alg: &str, jwk: Value) -> KeyConfig {
     }
 }
 
-fn ed25519_private_jwk(seed: u8) -> Value {
-    let pair = ed25519_compact::KeyPair::from_seed(ed25519_compact::Seed::new([seed; 32]));
-    serde_json::to_value(JsonWebKey::from(&pair.sk)).unwrap()
-}
-
 fn p256_private_jwk(scalar: u8) -> Value {
     let key = p256::ecdsa::SigningKey::from_slice(&[scalar; 32]).unwrap();
     serde_json::to_value(JsonWebKey::from(&key)).unwrap()
@@ -344,7 +339,7 @@ fn asymmetric_key_needs_jwk() {
     let with_both = AuthConfig {
         keys: vec![KeyConfig {
             secret: Some(Secret::new(LONG_SECRET.to_owned())),
-            ..jwk_key("ed", "EdDSA", ed25519_private_jwk(1))
+            ..jwk_key("ed", "EdDSA", ed25519_jwk(1, true))
         }],
         ..AuthConfig::default()
     };
@@ -353,11 +348,11 @@ fn asymmetric_key_needs_jwk() {
 
 #[test]
 fn jwk_must_match_algorithm() {
-    let mut declared_other = ed25519_private_jwk(1);
+    let mut declared_other = ed25519_jwk(1, true);
     declared_other["alg"] = json!("ES256");
     let cases = [
         jwk_key("k", "EdDSA", p256_private_jwk(7)),
-        jwk_key("k", "ES256", ed25519_private_jwk(1)),
+        jwk_key("k", "ES256", ed25519_jwk(1, true)),
         jwk_key("k", "EdDSA", declared_other),
         jwk_key("k", "EdDSA", json!({"kty": "nope"})),
         jwk_key("k", "EdDSA", json!("not an object")),
@@ -378,8 +373,8 @@ fn jwk_must_match_algorithm() {
 
 #[test]
 fn jwk_private_part_must_match_public_part() {
-    let mut mismatched = ed25519_private_jwk(1);
-    mismatched["x"] = ed25519_private_jwk(2)["x"].clone();
+    let mut mismatched = ed25519_jwk(1, true);
+    mismatched["x"] = ed25519_jwk(2, true)["x"].clone();
     let private_part = mismatched["d"].as_str().unwrap().to_owned();
     let mut mismatched_ec = p256_private_jwk(7);
     mismatched_ec["d"] = p256_private_jwk(8)["d"].clone();
@@ -615,7 +610,7 @@ fn deserialize_checked_hides_value_in_syntax_error() {
 
 #[test]
 fn config_debug_is_redacted() {
-    let private_jwk = ed25519_private_jwk(1);
+    let private_jwk = ed25519_jwk(1, true);
     let private_part = private_jwk["d"].as_str().unwrap().to_owned();
     let configs = [
         AuthConfig::with_secret(LONG_SECRET),

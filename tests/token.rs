@@ -985,23 +985,8 @@ fn duplicate_header_or_claim_names_are_rejected() {
 
 // Asymmetric keys: EdDSA (Ed25519) and ES256 (P-256), given as JWKs.
 
-fn ed25519_pair(seed: u8) -> ed25519_compact::KeyPair {
-    ed25519_compact::KeyPair::from_seed(ed25519_compact::Seed::new([seed; 32]))
-}
-
 fn p256_key(scalar: u8) -> p256::ecdsa::SigningKey {
     p256::ecdsa::SigningKey::from_slice(&[scalar; 32]).expect("valid P-256 scalar")
-}
-
-/// Returns the JWK of an Ed25519 key pair, with its private part `d` when `private`.
-fn ed25519_jwk(seed: u8, private: bool) -> Value {
-    let pair = ed25519_pair(seed);
-    let jwk = if private {
-        JsonWebKey::from(&pair.sk)
-    } else {
-        JsonWebKey::from(&pair.pk)
-    };
-    serde_json::to_value(&jwk).unwrap()
 }
 
 /// Returns the JWK of a P-256 key, with its private part `d` when `private`.
@@ -1213,6 +1198,63 @@ fn bit_flips_in_eddsa_token_are_rejected() {
                 "bit {bit} of segment {segment_index} flipped was accepted"
             );
         }
+    }
+}
+
+/// The order of the Ed25519 base point, little-endian (RFC 8032, section 5.1).
+const ED25519_ORDER: [u8; 32] = [
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+];
+
+// Unlike ECDSA, an Ed25519 signature has one encoding: `S + L` names the same scalar
+// as `S` but must not verify (RFC 8032, section 5.1.7).
+#[test]
+fn eddsa_signature_with_non_canonical_s_is_rejected() {
+    let keys = key_set(&keys_config(vec![jwk_key(
+        "ed",
+        "EdDSA",
+        ed25519_jwk(1, true),
+    )]));
+    let token = keys.issue("user-1", NOW).unwrap().token;
+    let mut signature =
+        base64ct::Base64UrlUnpadded::decode_vec(token.split('.').nth(2).unwrap()).unwrap();
+    let mut carry = 0u16;
+    for (byte, order_byte) in signature[32..].iter_mut().zip(ED25519_ORDER) {
+        let sum = u16::from(*byte) + u16::from(order_byte) + carry;
+        *byte = sum as u8;
+        carry = sum >> 8;
+    }
+    assert_eq!(carry, 0, "S + L fits in 32 bytes");
+    let twin = replace_segment(&token, 2, &b64(&signature));
+
+    let error = expect_code(keys.verify(&twin, NOW), ErrorCode::InvalidToken);
+    assert!(error.message().contains("signature"), "{error}");
+}
+
+// With the identity as public key, R = identity and S = 0 satisfy the plain verification
+// equation for every message. Such keys are rejected when the key set is built.
+#[test]
+fn small_order_eddsa_public_keys_are_invalid_config() {
+    let identity = {
+        let mut point = [0u8; 32];
+        point[0] = 1;
+        point
+    };
+    // A point of order 2: y = -1.
+    let order_two = {
+        let mut point = [0xffu8; 32];
+        point[0] = 0xec;
+        point[31] = 0x7f;
+        point
+    };
+    for point in [identity, order_two] {
+        let jwk = json!({"kty": "OKP", "crv": "Ed25519", "x": b64(&point)});
+        let config = keys_config(vec![jwk_key("weak", "EdDSA", jwk)]);
+
+        let error = expect_code(KeySet::from_config(&config), ErrorCode::InvalidConfig);
+
+        assert!(error.message().contains("small-order"), "{error}");
     }
 }
 

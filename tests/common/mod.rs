@@ -206,3 +206,19 @@ impl KeyValueStore for FailingStore {
         Err(Self::unavailable("delete"))
     }
 }
+
+/// Returns the Ed25519 key pair whose 32-byte seed repeats `seed`, made by ed25519-compact.
+pub fn ed25519_pair(seed: u8) -> ed25519_compact::KeyPair {
+    ed25519_compact::KeyPair::from_seed(ed25519_compact::Seed::new([seed; 32]))
+}
+
+/// Returns the JWK (RFC 8037) of `ed25519_pair(seed)`, with its private part `d` when
+/// `private`.
+pub fn ed25519_jwk(seed: u8, private: bool) -> Value {
+    let pair = ed25519_pair(seed);
+    let mut jwk = json!({"kty": "OKP", "crv": "Ed25519", "x": b64(pair.pk.as_ref())});
+    if private {
+        jwk["d"] = json!(b64(&[seed; 32]));
+    }
+    jwk
+}
