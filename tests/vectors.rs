@@ -153,3 +153,19 @@ fn phc_strings_above_ceiling_are_not_attempted() {
         );
     }
 }
+
+#[test]
+fn nfkc_matches_python_unicodedata() {
+    let file = load("nfkc.json");
+    let cases = file["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 20);
+    for case in cases {
+        let input = case["input"].as_str().expect("input");
+        assert_eq!(
+            jwtlib::validate::nfkc(input),
+            case["nfkc"].as_str().expect("nfkc"),
+            "{}",
+            case["label"]
+        );
+    }
+}

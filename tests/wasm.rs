@@ -428,3 +428,21 @@ fn invalid_config_is_reported() {
         ErrorCode::InvalidConfig,
     );
 }
+
+// In wasm, NFKC comes from the JS host rather than the unicode-normalization crate, so
+// this checks the host against the same vector file as the native test.
+#[wasm_bindgen_test]
+fn host_nfkc_matches_python_unicodedata() {
+    let file = vectors(include_str!("vectors/nfkc.json"));
+    let cases = file["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 20);
+    for case in cases {
+        let input = case["input"].as_str().expect("input");
+        assert_eq!(
+            jwtlib::validate::nfkc(input),
+            case["nfkc"].as_str().expect("nfkc"),
+            "{}",
+            case["label"]
+        );
+    }
+}
