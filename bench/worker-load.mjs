@@ -110,9 +110,9 @@ async function runLoads(runs) {
 export async function measureWorkerLoad({ smoke }) {
   const load = smoke
     ? { connections: 2, amount: 20 }
-    : { connections: 10, duration: 4, maxOverallRequests: 200_000 };
+    : { connections: 10, duration: 3, maxOverallRequests: 200_000 };
   const warmup = smoke ? null : { connections: 10, amount: 500 };
-  const rounds = smoke ? 1 : 2;
+  const rounds = smoke ? 1 : 5;
 
   const secret = randomSecret();
   const hasher = new Auth({ secret, password: ARGON2_COST }, new MemoryStore());

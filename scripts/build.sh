@@ -19,7 +19,16 @@ build_package() {
 
 build_worker() {
   echo "==> Building the Worker"
-  worker-build --release --no-opt --features worker
+  cargo build --lib --release --target wasm32-unknown-unknown --features worker
+  local glue=target/worker-glue
+  rm -rf "$glue" build
+  wasm-bindgen --target web --out-dir "$glue" --out-name index --no-typescript --remove-name-section \
+    target/wasm32-unknown-unknown/release/jwtlib.wasm
+  cp src/worker/entry.js "$glue/entry.js"
+  # One ES module plus the wasm it imports, the layout wrangler uploads as it is.
+  esbuild "$glue/entry.js" --bundle --format=esm --platform=neutral --external:./index_bg.wasm \
+    --outfile=build/index.js --log-level=warning
+  cp "$glue/index_bg.wasm" build/index_bg.wasm
 }
 
 case "$what" in

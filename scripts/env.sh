@@ -13,9 +13,8 @@ export CLOUDFLARE_CF_FETCH_ENABLED=false
 export WRANGLER_HIDE_BANNER=true
 export XDG_CONFIG_HOME="$root/.tools/config"
 
-# worker-build downloads wasm-bindgen, esbuild and wasm-opt unless given local ones.
+# wasm-pack downloads wasm-bindgen unless given the local one.
 export WASM_BINDGEN_BIN="$root/.tools/bin/wasm-bindgen"
-export ESBUILD_BIN="$root/node_modules/@esbuild/linux-x64/bin/esbuild"
 
 # The wasm-bindgen CLI must match the crate version pinned in Cargo.toml exactly.
 wasm_bindgen_version=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"$/\1/p' "$root/Cargo.toml")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need, into ignored folders of the
-# project: the wasm32 Rust target, wasm-bindgen-cli, wasm-pack, worker-build and the
-# npm packages. Each step is skipped when its result is already there, so a rerun
-# costs seconds.
+# project: the wasm32 Rust target, wasm-bindgen-cli, wasm-pack and the npm packages
+# (esbuild and wrangler among them). Each step is skipped when its result is already
+# there, so a rerun costs seconds.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$root"
@@ -67,7 +67,6 @@ install_crate() {
   done
 }
 install_crate wasm-bindgen-cli "$wasm_bindgen_version" wasm-bindgen
-install_crate worker-build 0.8.7 worker-build
 install_crate wasm-pack 0.15.1 wasm-pack
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -1,19 +1,13 @@
-// Bundling with the esbuild binary that wrangler installs, for the jose Worker and for
-// the size comparison.
+// Bundling with the project's esbuild, for the jose Worker and for the size comparison.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDir, root, scratchDir, benchDir } from './paths.mjs';
 
 function esbuildBinary() {
-  const candidates = [
-    process.env.ESBUILD_BIN,
-    path.join(root, 'node_modules', '@esbuild', `${process.platform}-${process.arch}`, 'bin', 'esbuild'),
-    path.join(root, 'node_modules', '.bin', 'esbuild'),
-  ];
-  const found = candidates.find((candidate) => candidate && existsSync(candidate));
-  if (found === undefined) throw new Error('esbuild not found in node_modules; run `npm ci` first');
-  return found;
+  const binary = path.join(root, 'node_modules', '.bin', 'esbuild');
+  if (!existsSync(binary)) throw new Error('esbuild not found in node_modules; run `npm ci` first');
+  return binary;
 }
 
 /**

@@ -1,15 +1,76 @@
-//! HTTP details of the Worker: body limits, content types and the JSON error shape.
+//! HTTP details of the Worker: body limits, content types, and the JSON responses.
+//!
+//! Requests and responses are the runtime's own `Request` and `Response` objects, used
+//! through `web-sys`: each call into JS costs time on every request, so this module
+//! makes as few as it can.
 
-use futures_util::StreamExt;
+use js_sys::Uint8Array;
 use serde::Serialize;
-use worker::{Method, Request, Response};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStreamDefaultReader, ReadableStreamReadResult, Request, Response};
 
 use crate::error::{AuthError, ErrorCode};
 use crate::models::parse_json_body;
 
+// One call into JS per response and per header read, rather than one per header set
+// and per object made through web-sys.
+#[wasm_bindgen(inline_js = r#"
+export function jsonResponse(status, body, authenticate, allow) {
+  const headers = {
+    'Cache-Control': 'no-store',
+    'Content-Type': 'application/json; charset=utf-8',
+  };
+  if (authenticate !== undefined) headers['WWW-Authenticate'] = authenticate;
+  if (allow !== undefined) headers.Allow = allow;
+  return new Response(body, { status, headers });
+}
+
+export function requestHeader(request, name) {
+  return request.headers.get(name) ?? undefined;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = jsonResponse, catch)]
+    fn js_json_response(
+        status: u16,
+        body: &str,
+        authenticate: Option<&str>,
+        allow: Option<&str>,
+    ) -> Result<Response, JsValue>;
+
+    #[wasm_bindgen(js_name = requestHeader)]
+    fn js_request_header(request: &Request, name: &str) -> Option<String>;
+}
+
 /// Largest request body read, in bytes. The largest valid request (a registration with
 /// a 1 KiB password) is far smaller.
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// The method a route accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Allowed {
+    /// GET, and HEAD with the same response (RFC 9110, section 9.3.2).
+    Get,
+    Post,
+}
+
+impl Allowed {
+    /// Returns whether a request with `method` may use the route.
+    pub(crate) fn accepts(self, method: &str) -> bool {
+        match self {
+            Allowed::Get => method == "GET" || method == "HEAD",
+            Allowed::Post => method == "POST",
+        }
+    }
+
+    fn header(self) -> &'static str {
+        match self {
+            Allowed::Get => "GET, HEAD",
+            Allowed::Post => "POST",
+        }
+    }
+}
 
 /// A failure at the HTTP layer: either an [`AuthError`] or a transport problem with a
 /// code of its own (`not_found`, `method_not_allowed`, `payload_too_large`,
@@ -18,7 +79,7 @@ pub(crate) struct HttpError {
     status: u16,
     code: &'static str,
     message: String,
-    allow: Option<Method>,
+    allow: Option<Allowed>,
 }
 
 impl HttpError {
@@ -35,11 +96,10 @@ impl HttpError {
         Self::transport(404, "not_found", "no route matches this path")
     }
 
-    pub(crate) fn method_not_allowed(allowed: Method) -> Self {
-        let accepted = if allowed == Method::Get {
-            "GET and HEAD".to_owned()
-        } else {
-            allowed.to_string()
+    pub(crate) fn method_not_allowed(allowed: Allowed) -> Self {
+        let accepted = match allowed {
+            Allowed::Get => "GET and HEAD",
+            Allowed::Post => "POST",
         };
         let mut error = Self::transport(
             405,
@@ -86,6 +146,12 @@ impl From<AuthError> for HttpError {
     }
 }
 
+/// Converts a failed call into JS while reading a request, such as a body stream that
+/// errors, into `validation_failed` for the body.
+fn unreadable_body(_: JsValue) -> HttpError {
+    AuthError::validation("body", "could not be read").into()
+}
+
 #[derive(Serialize)]
 struct ErrorBody<'a> {
     error: ErrorDetail<'a>,
@@ -99,35 +165,52 @@ struct ErrorDetail<'a> {
 
 /// Builds a JSON response. Every response of this service may carry a token or a user,
 /// so none may be cached (RFC 6749, section 5.1).
-pub(crate) fn json_response<T: Serialize>(status: u16, body: &T) -> worker::Result<Response> {
-    let response = Response::from_json(body)?.with_status(status);
-    let headers = response.headers();
-    headers.set("Cache-Control", "no-store")?;
-    headers.set("Content-Type", "application/json; charset=utf-8")?;
-    Ok(response)
+pub(crate) fn json_response<T: Serialize>(status: u16, body: &T) -> Result<Response, JsValue> {
+    respond(status, body, None, None)
+}
+
+fn respond<T: Serialize>(
+    status: u16,
+    body: &T,
+    authenticate: Option<&str>,
+    allow: Option<&str>,
+) -> Result<Response, JsValue> {
+    let text = serde_json::to_string(body)
+        .map_err(|_| JsValue::from_str("the response body could not be encoded"))?;
+    js_json_response(status, &text, authenticate, allow)
 }
 
 /// Builds the JSON error response for `error`.
-pub(crate) fn error_response(error: &HttpError) -> worker::Result<Response> {
+pub(crate) fn error_response(error: &HttpError) -> Result<Response, JsValue> {
     let body = ErrorBody {
         error: ErrorDetail {
             code: error.code,
             message: &error.message,
         },
     };
-    let response = json_response(error.status, &body)?;
-    if error.status == 401 {
-        response.headers().set("WWW-Authenticate", "Bearer")?;
-    }
-    if let Some(allowed) = &error.allow {
-        let methods = if *allowed == Method::Get {
-            "GET, HEAD"
-        } else {
-            allowed.as_ref()
-        };
-        response.headers().set("Allow", methods)?;
-    }
-    Ok(response)
+    let authenticate = (error.status == 401).then_some("Bearer");
+    respond(
+        error.status,
+        &body,
+        authenticate,
+        error.allow.map(Allowed::header),
+    )
+}
+
+/// Returns the path of an absolute URL as the runtime serialises it (WHATWG URL): the
+/// part after the host, up to `?` or `#`, still percent-encoded. Such a URL always has
+/// a path of at least `/`.
+pub(crate) fn path_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(url, |index| &url[index + 3..]);
+    let path = after_scheme
+        .find('/')
+        .map_or("/", |index| &after_scheme[index..]);
+    path.find(['?', '#']).map_or(path, |end| &path[..end])
+}
+
+/// Returns the value of header `name`, if the request has it.
+pub(crate) fn header(request: &Request, name: &str) -> Option<String> {
+    js_request_header(request, name)
 }
 
 /// A decoded request body.
@@ -166,13 +249,8 @@ fn too_large() -> HttpError {
 
 /// Reads the body, at most [`MAX_BODY_BYTES`], and decodes it by its content type:
 /// JSON always, and form encoding when `allow_form` is set.
-pub(crate) async fn read_body(request: &mut Request, allow_form: bool) -> Result<Body, HttpError> {
-    let content_type = request
-        .headers()
-        .get("Content-Type")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+pub(crate) async fn read_body(request: &Request, allow_form: bool) -> Result<Body, HttpError> {
+    let content_type = header(request, "Content-Type").unwrap_or_default();
     let media_type = content_type
         .split(';')
         .next()
@@ -188,25 +266,17 @@ pub(crate) async fn read_body(request: &mut Request, allow_form: bool) -> Result
         };
         return Err(unsupported_media_type(expected));
     }
-    let declared = request.headers().get("Content-Length").ok().flatten();
+    let declared = header(request, "Content-Length");
     if declared
         .and_then(|length| length.trim().parse::<usize>().ok())
         .is_some_and(|length| length > MAX_BODY_BYTES)
     {
         return Err(too_large());
     }
-
-    // Read chunk by chunk so that a body without Content-Length stops at the limit.
-    let mut bytes = Vec::new();
-    if let Ok(mut stream) = request.stream() {
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|_| AuthError::validation("body", "could not be read"))?;
-            if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(too_large());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-    }
+    let bytes = match request.body() {
+        Some(stream) => read_limited(stream.get_reader().unchecked_into()).await?,
+        None => Vec::new(),
+    };
 
     if is_form {
         let mut object = serde_json::Map::new();
@@ -219,4 +289,30 @@ pub(crate) async fn read_body(request: &mut Request, allow_form: bool) -> Result
         return Ok(Body::Form(serde_json::Value::Object(object)));
     }
     Ok(Body::Json(parse_json_body(&bytes)?))
+}
+
+/// Reads a body stream chunk by chunk, so that a body without `Content-Length` stops at
+/// the limit. A body over the limit is cancelled: the client stops sending, and the runtime
+/// does not buffer bytes the Worker will not read.
+async fn read_limited(reader: ReadableStreamDefaultReader) -> Result<Vec<u8>, HttpError> {
+    let mut bytes = Vec::new();
+    loop {
+        let result: ReadableStreamReadResult = JsFuture::from(reader.read())
+            .await
+            .map_err(unreadable_body)?
+            .unchecked_into();
+        if result.get_done().unwrap_or(true) {
+            return Ok(bytes);
+        }
+        let chunk: Uint8Array = result.get_value().dyn_into().map_err(unreadable_body)?;
+        let length = chunk.length() as usize;
+        if bytes.len() + length > MAX_BODY_BYTES {
+            // A failed cancel changes nothing: the response is 413 either way.
+            let _ = JsFuture::from(reader.cancel()).await;
+            return Err(too_large());
+        }
+        let start = bytes.len();
+        bytes.resize(start + length, 0);
+        chunk.copy_to(&mut bytes[start..]);
+    }
 }

@@ -14,49 +14,71 @@
 //! Errors are `{"error": {"code": ..., "message": ...}}` with the status of the code.
 //! A configuration error is described in the log only; clients get a fixed message, so
 //! they learn nothing about key ids or secret lengths.
+//!
+//! The module speaks to the runtime through `web-sys` and a small KV binding rather than
+//! a Worker framework: the requests/s of the Worker depend on how few calls into JS each
+//! request makes. `scripts/build.sh worker` bundles it with `src/worker/entry.js`, which
+//! exports the `fetch` handler below.
 
 mod http;
 mod store;
 
+use std::panic::PanicHookInfo;
 use std::rc::Rc;
 
-use worker::{console_error, event, Context, Env, Method, Request, Response};
+use wasm_bindgen::prelude::*;
+use web_sys::{Request, Response};
 
 use crate::auth::{parse_bearer, Auth};
 use crate::config::AuthConfig;
 use crate::error::{AuthError, ErrorCode};
 use crate::models::{IntrospectRequest, LoginRequest, RegisterRequest};
 use crate::repository::KvUserRepository;
-use http::{error_response, json_response, read_body, Body, HttpError};
-use store::WorkersKv;
+use http::{error_response, header, json_response, path_of, read_body, Allowed, Body, HttpError};
+use store::{KvNamespace, WorkersKv};
 
 type Service = Auth<KvUserRepository<WorkersKv>>;
 
 /// Name of the KV namespace binding that stores the users.
 const USERS_BINDING: &str = "USERS";
 
-#[event(fetch)]
-async fn fetch(request: Request, env: Env, _context: Context) -> worker::Result<Response> {
+/// Installs the panic hook when the module is instantiated.
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(on_panic));
+}
+
+/// No input is meant to reach a panic. Should one happen, the request fails with the
+/// runtime's 500, the panic goes to the log, and the next request gets a fresh instance
+/// (wasm-bindgen's reinit) rather than memory the panic left half-updated.
+fn on_panic(info: &PanicHookInfo<'_>) {
+    web_sys::console::error_1(&format!("jwtlib worker panicked: {info}").into());
+    wasm_bindgen::handler::schedule_reinit();
+}
+
+/// Handles one request. `env` contains the Worker's bindings, variables and secrets.
+#[wasm_bindgen]
+pub async fn fetch(request: Request, env: JsValue, _context: JsValue) -> Result<Response, JsValue> {
     let method = request.method();
-    let path = request.path();
-    let outcome = route(request, &env).await;
-    let response = match outcome {
+    let url = request.url();
+    let path = path_of(&url);
+    match route(&request, &method, path, &env).await {
         Ok(response) => response,
         Err(error) => {
             if error.status() >= 500 {
                 // Messages never hold a secret, so the full one goes to the log.
-                console_error!(
-                    "{} {} failed: {} ({})",
-                    method,
-                    path,
-                    error.message(),
-                    error.code()
+                web_sys::console::error_1(
+                    &format!(
+                        "{method} {path} failed: {} ({})",
+                        error.message(),
+                        error.code()
+                    )
+                    .into(),
                 );
             }
             error_response(&error.for_client())
         }
-    };
-    response.or_else(|_| Response::error("internal error", 500))
+    }
 }
 
 thread_local! {
@@ -68,7 +90,7 @@ thread_local! {
 
 /// Returns the isolate's service, building it on first use. A configuration error is
 /// not cached, so every request reports it until the Worker is fixed and redeployed.
-fn cached_service(env: &Env) -> Result<Rc<Service>, HttpError> {
+fn cached_service(env: &JsValue) -> Result<Rc<Service>, HttpError> {
     if let Some(service) = SERVICE.with(|cell| cell.get().cloned()) {
         return Ok(service);
     }
@@ -79,62 +101,66 @@ fn cached_service(env: &Env) -> Result<Rc<Service>, HttpError> {
     Ok(service)
 }
 
-fn service(env: &Env) -> Result<Service, HttpError> {
-    let config = AuthConfig::from_variables(|name| {
-        env.secret(name)
-            .map(|secret| secret.to_string())
-            .or_else(|_| env.var(name).map(|var| var.to_string()))
-            .ok()
-    })?;
-    let kv = env.kv(USERS_BINDING).map_err(|_| {
-        AuthError::invalid_config(format_args!("no KV namespace is bound as {USERS_BINDING}"))
-    })?;
+/// Returns the binding, variable or secret `name` of `env`.
+fn binding(env: &JsValue, name: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(env, &JsValue::from_str(name))
+        .ok()
+        .filter(|value| !value.is_undefined())
+}
+
+fn service(env: &JsValue) -> Result<Service, HttpError> {
+    // Variables and secrets are both strings on `env`.
+    let config = AuthConfig::from_variables(|name| binding(env, name)?.as_string())?;
+    let kv = binding(env, USERS_BINDING)
+        .filter(|kv| {
+            js_sys::Reflect::get(kv, &JsValue::from_str("get")).is_ok_and(|get| get.is_function())
+        })
+        .ok_or_else(|| {
+            AuthError::invalid_config(format_args!("no KV namespace is bound as {USERS_BINDING}"))
+        })?;
     Ok(Auth::new(
         &config,
-        KvUserRepository::new(WorkersKv::new(kv)),
+        KvUserRepository::new(WorkersKv::new(kv.unchecked_into::<KvNamespace>())),
     )?)
 }
 
 fn bearer_token(request: &Request) -> Result<Option<String>, HttpError> {
-    let header = request.headers().get("Authorization").ok().flatten();
-    match header {
+    match header(request, "Authorization") {
         None => Ok(None),
         Some(value) => Ok(Some(parse_bearer(&value)?.to_owned())),
     }
 }
 
-async fn route(mut request: Request, env: &Env) -> Result<worker::Result<Response>, HttpError> {
-    let path = request.path();
-    // workers-rs maps methods it does not know (PROPFIND, PURGE, ...) to GET, so the
-    // method is read from the JS request as sent.
-    let method = request.inner().method();
-    let allowed = match path.as_str() {
-        "/health" | "/auth/me" | "/.well-known/jwks.json" => Method::Get,
-        "/auth/register" | "/auth/login" | "/auth/logout" | "/auth/introspect" => Method::Post,
+async fn route(
+    request: &Request,
+    method: &str,
+    path: &str,
+    env: &JsValue,
+) -> Result<Result<Response, JsValue>, HttpError> {
+    let allowed = match path {
+        "/health" | "/auth/me" | "/.well-known/jwks.json" => Allowed::Get,
+        "/auth/register" | "/auth/login" | "/auth/logout" | "/auth/introspect" => Allowed::Post,
         _ => return Err(HttpError::not_found()),
     };
-    // HEAD gets the GET response (RFC 9110, section 9.3.2); the runtime drops the body.
-    let head_of_get = method == "HEAD" && allowed == Method::Get;
-    if method != allowed.as_ref() && !head_of_get {
+    // HEAD gets the GET response; the runtime drops the body.
+    if !allowed.accepts(method) {
         return Err(HttpError::method_not_allowed(allowed));
     }
     // Health includes the configuration: a Worker whose settings are invalid fails
     // every other route with invalid_config, so it is not healthy.
     let service = cached_service(env)?;
-    if path == "/health" {
-        return Ok(json_response(200, &serde_json::json!({ "status": "ok" })));
-    }
-    match path.as_str() {
+    match path {
+        "/health" => Ok(json_response(200, &serde_json::json!({ "status": "ok" }))),
         "/.well-known/jwks.json" => Ok(json_response(200, &service.jwks())),
         "/auth/register" => {
-            let body = read_body(&mut request, false).await?;
+            let body = read_body(request, false).await?;
             let user = service
                 .register(&RegisterRequest::from_json(body.into_json()?)?)
                 .await?;
             Ok(json_response(201, &user))
         }
         "/auth/login" => {
-            let body = read_body(&mut request, false).await?;
+            let body = read_body(request, false).await?;
             let login = service
                 .login(&LoginRequest::from_json(body.into_json()?)?)
                 .await?;
@@ -142,17 +168,17 @@ async fn route(mut request: Request, env: &Env) -> Result<worker::Result<Respons
         }
         "/auth/logout" => {
             // Stateless: the token is not checked, and any body is ignored.
-            let token = bearer_token(&request).unwrap_or(None);
+            let token = bearer_token(request).unwrap_or(None);
             Ok(json_response(200, &service.logout(token.as_deref())))
         }
         "/auth/me" => {
-            let token = bearer_token(&request)?.ok_or_else(|| {
+            let token = bearer_token(request)?.ok_or_else(|| {
                 AuthError::new(ErrorCode::NotAuthenticated, "missing Authorization header")
             })?;
             Ok(json_response(200, &service.current_user(&token).await?))
         }
         "/auth/introspect" => {
-            let introspect = match read_body(&mut request, true).await? {
+            let introspect = match read_body(request, true).await? {
                 Body::Json(value) => IntrospectRequest::from_json(value)?,
                 Body::Form(value) => IntrospectRequest::from_json(value)?,
             };

@@ -363,9 +363,8 @@ describe('Worker request errors', () => {
       await worker.assertServing(session);
     });
 
-    // workerd passes WebDAV and PURGE methods through to the Worker, and workers-rs 0.8.7
-    // maps every method it does not know to Method::Get (src/http.rs of the worker crate).
-    // A router that compares only Method values therefore serves these as GET.
+    // workerd passes WebDAV and PURGE methods through to the Worker. Frameworks that map
+    // unknown methods to a default (workers-rs 0.8 maps them to GET) would serve these.
     for (const { method, path } of [
       { method: 'PROPFIND', path: '/auth/me' },
       { method: 'PURGE', path: '/health' },
