@@ -387,6 +387,7 @@ impl AuthConfig {
     /// | `JWT_MAX_TOKEN_LENGTH` | `maxTokenLength`, in bytes |
     /// | `PASSWORD_PRESET` | `password` as a preset name |
     /// | `PASSWORD_MEMORY_KIB`, `PASSWORD_ITERATIONS`, `PASSWORD_PARALLELISM` | `password`, overriding the preset |
+    /// | `STORE_TIMEOUT_MS` | `storeTimeoutMs` |
     ///
     /// # Errors
     ///
@@ -454,7 +455,7 @@ impl AuthConfig {
             leeway: number("JWT_LEEWAY", non_empty("JWT_LEEWAY"))?,
             max_token_length: number("JWT_MAX_TOKEN_LENGTH", non_empty("JWT_MAX_TOKEN_LENGTH"))?,
             password,
-            store_timeout_ms: None,
+            store_timeout_ms: number("STORE_TIMEOUT_MS", non_empty("STORE_TIMEOUT_MS"))?,
         })
     }
 }

@@ -67,6 +67,8 @@ pub mod validate;
 
 #[cfg(all(target_arch = "wasm32", feature = "bindings"))]
 mod bindings;
+#[cfg(all(target_arch = "wasm32", any(feature = "bindings", feature = "worker")))]
+mod js_store;
 #[cfg(all(target_arch = "wasm32", feature = "worker"))]
 mod worker;
 

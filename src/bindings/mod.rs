@@ -5,7 +5,6 @@
 //! layer turns them into instances of its `AuthError` class.
 
 mod convert;
-mod store;
 
 use std::rc::Rc;
 
@@ -15,10 +14,10 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::auth::{Auth, SkipRule};
 use crate::config::AuthConfig;
+use crate::js_store::JsStore;
 use crate::models::{IntrospectRequest, IntrospectResponse, LoginRequest, RegisterRequest};
 use crate::repository::KvUserRepository;
 use convert::{read_config, read_request, read_string, to_js, to_js_error};
-use store::JsStore;
 
 type Service = Auth<KvUserRepository<JsStore>>;
 

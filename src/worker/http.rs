@@ -266,11 +266,14 @@ pub(crate) async fn read_body(request: &Request, allow_form: bool) -> Result<Bod
         };
         return Err(unsupported_media_type(expected));
     }
+    // A length too large for u64 is over the limit as well.
     let declared = header(request, "Content-Length");
-    if declared
-        .and_then(|length| length.trim().parse::<usize>().ok())
-        .is_some_and(|length| length > MAX_BODY_BYTES)
-    {
+    if declared.is_some_and(|length| {
+        length
+            .trim()
+            .parse::<u64>()
+            .map_or(true, |length| length > MAX_BODY_BYTES as u64)
+    }) {
         return Err(too_large());
     }
     let bytes = match request.body() {
@@ -279,16 +282,47 @@ pub(crate) async fn read_body(request: &Request, allow_form: bool) -> Result<Bod
     };
 
     if is_form {
-        let mut object = serde_json::Map::new();
-        for (name, value) in form_urlencoded::parse(&bytes) {
-            object.insert(
-                name.into_owned(),
-                serde_json::Value::String(value.into_owned()),
-            );
-        }
-        return Ok(Body::Form(serde_json::Value::Object(object)));
+        return Ok(Body::Form(parse_form(&bytes)?));
     }
     Ok(Body::Json(parse_json_body(&bytes)?))
+}
+
+/// Decodes an `application/x-www-form-urlencoded` body into a JSON object of strings.
+/// As for JSON bodies, a repeated field is rejected rather than resolved to one of its
+/// values. A value that is not UTF-8 once decoded is rejected too, where the
+/// `form_urlencoded` crate would replace its bytes with U+FFFD.
+fn parse_form(bytes: &[u8]) -> Result<serde_json::Value, HttpError> {
+    let mut object = serde_json::Map::new();
+    for pair in bytes.split(|&byte| byte == b'&') {
+        if pair.is_empty() {
+            continue;
+        }
+        let (name, value) = match pair.iter().position(|&byte| byte == b'=') {
+            Some(index) => (&pair[..index], &pair[index + 1..]),
+            None => (pair, &[][..]),
+        };
+        let name = decode_form_component(name)?;
+        let value = decode_form_component(value)?;
+        if object
+            .insert(name, serde_json::Value::String(value))
+            .is_some()
+        {
+            return Err(AuthError::validation("body", "repeats a field").into());
+        }
+    }
+    Ok(serde_json::Value::Object(object))
+}
+
+/// Decodes one name or value of a form body: `+` is a space, then percent-decoding.
+fn decode_form_component(encoded: &[u8]) -> Result<String, HttpError> {
+    let spaced: Vec<u8> = encoded
+        .iter()
+        .map(|&byte| if byte == b'+' { b' ' } else { byte })
+        .collect();
+    percent_encoding::percent_decode(&spaced)
+        .decode_utf8()
+        .map(|text| text.into_owned())
+        .map_err(|_| AuthError::validation("body", "is not valid UTF-8 form data").into())
 }
 
 /// Reads a body stream chunk by chunk, so that a body without `Content-Length` stops at

@@ -15,13 +15,12 @@
 //! A configuration error is described in the log only; clients get a fixed message, so
 //! they learn nothing about key ids or secret lengths.
 //!
-//! The module speaks to the runtime through `web-sys` and a small KV binding rather than
-//! a Worker framework: the requests/s of the Worker depend on how few calls into JS each
-//! request makes. `scripts/build.sh worker` bundles it with `src/worker/entry.js`, which
+//! The module speaks to the runtime through `web-sys` and the package's JS store adapter
+//! rather than a Worker framework, because the requests/s of the Worker depend on how
+//! few calls into JS each request makes. `scripts/build.sh worker` bundles it with `src/worker/entry.js`, which
 //! exports the `fetch` handler below.
 
 mod http;
-mod store;
 
 use std::panic::PanicHookInfo;
 use std::rc::Rc;
@@ -32,12 +31,12 @@ use web_sys::{Request, Response};
 use crate::auth::{parse_bearer, Auth};
 use crate::config::AuthConfig;
 use crate::error::{AuthError, ErrorCode};
+use crate::js_store::JsStore;
 use crate::models::{IntrospectRequest, LoginRequest, RegisterRequest};
 use crate::repository::KvUserRepository;
 use http::{error_response, header, json_response, path_of, read_body, Allowed, Body, HttpError};
-use store::{KvNamespace, WorkersKv};
 
-type Service = Auth<KvUserRepository<WorkersKv>>;
+type Service = Auth<KvUserRepository<JsStore>>;
 
 /// Name of the KV namespace binding that stores the users.
 const USERS_BINDING: &str = "USERS";
@@ -49,8 +48,9 @@ fn start() {
 }
 
 /// No input is meant to reach a panic. Should one happen, the request fails with the
-/// runtime's 500, the panic goes to the log, and the next request gets a fresh instance
-/// (wasm-bindgen's reinit) rather than memory the panic left half-updated.
+/// runtime's 500 and the panic goes to the log. wasm-bindgen then replaces the instance
+/// before its next call, so later requests do not see memory the panic left
+/// half-updated, and requests still waiting on the old instance fail as well.
 fn on_panic(info: &PanicHookInfo<'_>) {
     web_sys::console::error_1(&format!("jwtlib worker panicked: {info}").into());
     wasm_bindgen::handler::schedule_reinit();
@@ -111,17 +111,18 @@ fn binding(env: &JsValue, name: &str) -> Option<JsValue> {
 fn service(env: &JsValue) -> Result<Service, HttpError> {
     // Variables and secrets are both strings on `env`.
     let config = AuthConfig::from_variables(|name| binding(env, name)?.as_string())?;
+    // An R2 bucket or a service binding also has a `get`, but not `getWithMetadata`.
+    let has_method = |value: &JsValue, name: &str| {
+        js_sys::Reflect::get(value, &JsValue::from_str(name))
+            .is_ok_and(|member| member.is_function())
+    };
     let kv = binding(env, USERS_BINDING)
-        .filter(|kv| {
-            js_sys::Reflect::get(kv, &JsValue::from_str("get")).is_ok_and(|get| get.is_function())
-        })
+        .filter(|kv| has_method(kv, "get") && has_method(kv, "getWithMetadata"))
         .ok_or_else(|| {
             AuthError::invalid_config(format_args!("no KV namespace is bound as {USERS_BINDING}"))
         })?;
-    Ok(Auth::new(
-        &config,
-        KvUserRepository::new(WorkersKv::new(kv.unchecked_into::<KvNamespace>())),
-    )?)
+    let store = JsStore::from_js(kv, config.store_timeout_ms()?)?;
+    Ok(Auth::new(&config, KvUserRepository::new(store))?)
 }
 
 fn bearer_token(request: &Request) -> Result<Option<String>, HttpError> {

@@ -88,8 +88,10 @@ export const TOKEN_TTL_SECONDS = Number(wranglerConfig.vars.ACCESS_TOKEN_TTL ?? 
  * it attempted (there should be none).
  */
 export class WorkerHarness {
-  constructor(miniflare, logs, outboundRequests) {
+  constructor(miniflare, logs, outboundRequests, url) {
     this.miniflare = miniflare;
+    /** Loopback URL of the Worker, for clients other than dispatchFetch. */
+    this.url = url;
     this.logs = logs;
     this.outboundRequests = outboundRequests;
   }
@@ -201,8 +203,8 @@ export async function startWorker({ kvPersist, bindings = {}, bindUsers = true }
       logs.push(entry);
     },
   });
-  await miniflare.ready;
-  return new WorkerHarness(miniflare, logs, outboundRequests);
+  const url = await miniflare.ready;
+  return new WorkerHarness(miniflare, logs, outboundRequests, url);
 }
 
 let userCounter = 0;

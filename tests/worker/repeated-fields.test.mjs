@@ -44,3 +44,45 @@ test('register with a repeated username is validation_failed', async () => {
   await assertError(response, 'validation_failed');
   await worker.assertServing(session);
 });
+
+/** Sends POST /auth/introspect with a form body. */
+function introspectForm(body) {
+  return worker.request('/auth/introspect', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+}
+
+test('form introspection with a repeated token is validation_failed', async () => {
+  for (const body of [
+    `token=garbage&token=${session.access_token}`,
+    `token=${session.access_token}&token=garbage`,
+    `token=${session.access_token}&token_type_hint=access_token&token_type_hint=refresh_token`,
+  ]) {
+    const response = await introspectForm(body);
+
+    const { text, message } = await assertError(response, 'validation_failed');
+    assert.equal(message, 'body: repeats a field');
+    assertContainsNone(text, [session.access_token]);
+  }
+  await worker.assertServing(session);
+});
+
+test('form introspection with invalid UTF-8 is validation_failed', async () => {
+  const response = await introspectForm('token=%FF%FE');
+
+  const { message } = await assertError(response, 'validation_failed');
+  assert.equal(message, 'body: is not valid UTF-8 form data');
+});
+
+test('form introspection decodes plus and percent escapes', async () => {
+  const encoded = encodeURIComponent(session.access_token);
+  const response = await introspectForm(`token=${encoded}&token_type_hint=access+token`);
+
+  assert.equal(response.status, 200);
+  const body = await response.json();
+  assert.equal(body.active, true);
+  assert.equal(body.sub, session.user.id);
+});
+

@@ -2,6 +2,7 @@
 // request the Worker must still serve a normal one.
 
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import {
@@ -34,6 +35,36 @@ function chunkedStream(bytes, chunkSize) {
       controller.enqueue(bytes.slice(offset, offset + chunkSize));
       offset += chunkSize;
     },
+  });
+}
+
+/**
+ * Sends `head` (request line and headers) over a raw loopback socket and resolves to the
+ * status code of the first response line, leaving the body unsent. fetch() would not
+ * send a Content-Length that disagrees with the body.
+ */
+function rawStatus(url, head) {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no response within 5 s'));
+    }, 5000);
+    socket.on('connect', () => socket.write(head));
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(received);
+      if (match) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(Number(match[1]));
+      }
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
 
@@ -263,6 +294,24 @@ describe('Worker request errors', () => {
       await assertError(response, 'payload_too_large');
       await worker.assertServing(session);
     });
+
+    // A length beyond 32 bits does not fit wasm32's usize, and must still get the 413
+    // before the Worker waits for a body that never comes.
+    for (const length of ['4294967295', '4294967296', '99999999999999999999999']) {
+      test(`declared Content-Length ${length} without a body`, async () => {
+        const head = [
+          'POST /auth/introspect HTTP/1.1',
+          `Host: ${worker.url.host}`,
+          'Content-Type: application/json',
+          `Content-Length: ${length}`,
+          '',
+          '',
+        ].join('\r\n');
+
+        assert.equal(await rawStatus(worker.url, head), 413);
+        await worker.assertServing(session);
+      });
+    }
 
     test('body at limit is read', async () => {
       const body = padJson(JSON.stringify({ token: session.access_token }), MAX_BODY_BYTES);

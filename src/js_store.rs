@@ -1,8 +1,9 @@
-//! The JS key-value store adapter: any object with `get`, `put` and `delete` methods
-//! returning promises (or plain values), as a Workers KV namespace has, and optionally
-//! an atomic `putIfAbsent(key, value)` resolving to whether it stored.
+//! The JS key-value store adapter of the npm package and the Worker. A store is any
+//! object with `get`, `put` and `delete` methods returning promises (or plain values),
+//! as a Workers KV namespace has. An optional atomic `putIfAbsent(key, value)` resolves
+//! to whether it stored.
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -13,11 +14,19 @@ use crate::repository::KeyValueStore;
 // stay allocated whenever the timer is cleared before it fires.
 #[wasm_bindgen(inline_js = "
 export function settleWithin(value, milliseconds, timedOut) {
-  let timer;
-  const deadline = new Promise((resolve) => {
-    timer = setTimeout(() => resolve(timedOut), milliseconds);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(timedOut), milliseconds);
+    Promise.resolve(value).then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([Promise.resolve(value), deadline]).finally(() => clearTimeout(timer));
 }
 ")]
 extern "C" {
@@ -66,17 +75,19 @@ impl JsStore {
                 "the store must be an object with get, put and delete",
             ));
         }
+        // `typeof` rather than `instanceof Function`: the methods of an RPC stub (a
+        // service binding or a Durable Object) and of another realm are callable too.
         for method in ["get", "put", "delete"] {
             let member =
                 Reflect::get(&value, &JsValue::from_str(method)).unwrap_or(JsValue::UNDEFINED);
-            if !member.is_instance_of::<Function>() {
+            if !member.is_function() {
                 return Err(AuthError::invalid_config(format_args!(
                     "the store has no {method} method"
                 )));
             }
         }
         let atomic = Reflect::get(&value, &JsValue::from_str("putIfAbsent"))
-            .is_ok_and(|member| member.is_instance_of::<Function>());
+            .is_ok_and(|member| member.is_function());
         Ok(Self {
             inner: value.unchecked_into(),
             timeout_ms: timeout_ms as f64,
