@@ -27,7 +27,7 @@ build_worker() {
   cp src/worker/entry.js "$glue/entry.js"
   # One ES module plus the wasm it imports, the layout wrangler uploads as it is.
   esbuild "$glue/entry.js" --bundle --format=esm --platform=neutral --external:./index_bg.wasm \
-    --outfile=build/index.js --log-level=warning
+    --inject:src/worker/microtask.js --outfile=build/index.js --log-level=warning
   cp "$glue/index_bg.wasm" build/index_bg.wasm
 }
 
