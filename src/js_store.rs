@@ -58,6 +58,13 @@ extern "C" {
 
 }
 
+/// Returns whether `value` has a callable member `name`. The test is `typeof` rather than
+/// `instanceof Function`, because the methods of an RPC stub (a service binding or a
+/// Durable Object) and of another realm are callable too.
+pub(crate) fn has_method(value: &JsValue, name: &str) -> bool {
+    Reflect::get(value, &JsValue::from_str(name)).is_ok_and(|member| member.is_function())
+}
+
 /// [`KeyValueStore`] over a JS object.
 pub(crate) struct JsStore {
     inner: JsKeyValue,
@@ -75,19 +82,14 @@ impl JsStore {
                 "the store must be an object with get, put and delete",
             ));
         }
-        // `typeof` rather than `instanceof Function`: the methods of an RPC stub (a
-        // service binding or a Durable Object) and of another realm are callable too.
         for method in ["get", "put", "delete"] {
-            let member =
-                Reflect::get(&value, &JsValue::from_str(method)).unwrap_or(JsValue::UNDEFINED);
-            if !member.is_function() {
+            if !has_method(&value, method) {
                 return Err(AuthError::invalid_config(format_args!(
                     "the store has no {method} method"
                 )));
             }
         }
-        let atomic = Reflect::get(&value, &JsValue::from_str("putIfAbsent"))
-            .is_ok_and(|member| member.is_function());
+        let atomic = has_method(&value, "putIfAbsent");
         Ok(Self {
             inner: value.unchecked_into(),
             timeout_ms: timeout_ms as f64,

@@ -237,9 +237,14 @@ pub fn parse_json_body(bytes: &[u8]) -> Result<serde_json::Value> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|_| AuthError::validation("body", "is not valid JSON"))?;
     if value.is_object() && serde_json::from_slice::<UniqueFields>(bytes).is_err() {
-        return Err(AuthError::validation("body", "repeats a field"));
+        return Err(repeated_field());
     }
     Ok(value)
+}
+
+/// Returns the error for a request body that repeats a field, JSON or form-encoded.
+pub(crate) fn repeated_field() -> AuthError {
+    AuthError::validation("body", "repeats a field")
 }
 
 /// A JSON object whose deserialization fails on a repeated key.

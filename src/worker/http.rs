@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, ReadableStreamReadResult, Request, Response};
 
 use crate::error::{AuthError, ErrorCode};
-use crate::models::parse_json_body;
+use crate::models::{parse_json_body, repeated_field};
 
 // One call into JS per response and per header read, rather than one per header set
 // and per object made through web-sys.
@@ -39,8 +39,9 @@ extern "C" {
         allow: Option<&str>,
     ) -> Result<Response, JsValue>;
 
+    /// Returns the value of header `name`, if the request has it.
     #[wasm_bindgen(js_name = requestHeader)]
-    fn js_request_header(request: &Request, name: &str) -> Option<String>;
+    pub(crate) fn header(request: &Request, name: &str) -> Option<String>;
 }
 
 /// Largest request body read, in bytes. The largest valid request (a registration with
@@ -208,11 +209,6 @@ pub(crate) fn path_of(url: &str) -> &str {
     path.find(['?', '#']).map_or(path, |end| &path[..end])
 }
 
-/// Returns the value of header `name`, if the request has it.
-pub(crate) fn header(request: &Request, name: &str) -> Option<String> {
-    js_request_header(request, name)
-}
-
 /// A decoded request body.
 pub(crate) enum Body {
     /// `application/json`.
@@ -307,7 +303,7 @@ fn parse_form(bytes: &[u8]) -> Result<serde_json::Value, HttpError> {
             .insert(name, serde_json::Value::String(value))
             .is_some()
         {
-            return Err(AuthError::validation("body", "repeats a field").into());
+            return Err(repeated_field().into());
         }
     }
     Ok(serde_json::Value::Object(object))

@@ -17,8 +17,8 @@
 //!
 //! The module speaks to the runtime through `web-sys` and the package's JS store adapter
 //! rather than a Worker framework, because the requests/s of the Worker depend on how
-//! few calls into JS each request makes. `scripts/build.sh worker` bundles it with `src/worker/entry.js`, which
-//! exports the `fetch` handler below.
+//! few calls into JS each request makes. `scripts/build.sh worker` bundles it with
+//! `src/worker/entry.js`, which exports the `fetch` handler below.
 
 mod http;
 
@@ -31,7 +31,7 @@ use web_sys::{Request, Response};
 use crate::auth::{parse_bearer, Auth};
 use crate::config::AuthConfig;
 use crate::error::{AuthError, ErrorCode};
-use crate::js_store::JsStore;
+use crate::js_store::{has_method, JsStore};
 use crate::models::{IntrospectRequest, LoginRequest, RegisterRequest};
 use crate::repository::KvUserRepository;
 use http::{error_response, header, json_response, path_of, read_body, Allowed, Body, HttpError};
@@ -112,10 +112,6 @@ fn service(env: &JsValue) -> Result<Service, HttpError> {
     // Variables and secrets are both strings on `env`.
     let config = AuthConfig::from_variables(|name| binding(env, name)?.as_string())?;
     // An R2 bucket or a service binding also has a `get`, but not `getWithMetadata`.
-    let has_method = |value: &JsValue, name: &str| {
-        js_sys::Reflect::get(value, &JsValue::from_str(name))
-            .is_ok_and(|member| member.is_function())
-    };
     let kv = binding(env, USERS_BINDING)
         .filter(|kv| has_method(kv, "get") && has_method(kv, "getWithMetadata"))
         .ok_or_else(|| {

@@ -163,6 +163,24 @@ export class WorkerHarness {
 }
 
 /**
+ * Returns the Miniflare options that load the built Worker, for instances that add
+ * their own bindings. Throws when the Worker has not been built.
+ */
+export function workerModuleOptions() {
+  if (!existsSync(SCRIPT_PATH)) {
+    throw new Error(`${SCRIPT_PATH} is missing: run "bash scripts/build.sh worker" first`);
+  }
+  return {
+    modules: true,
+    // The wasm-bindgen glue imports ./index_bg.wasm, which Miniflare's default rules
+    // do not cover.
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    scriptPath: SCRIPT_PATH,
+    compatibilityDate: wranglerConfig.compatibilityDate,
+  };
+}
+
+/**
  * Starts the built Worker on workerd with a KV namespace bound as USERS.
  *
  * `cf: false` gives requests Miniflare's placeholder `cf` object instead of fetching one
@@ -172,9 +190,7 @@ export class WorkerHarness {
  * out. `bindUsers: false` leaves the USERS namespace unbound.
  */
 export async function startWorker({ kvPersist, bindings = {}, bindUsers = true } = {}) {
-  if (!existsSync(SCRIPT_PATH)) {
-    throw new Error(`${SCRIPT_PATH} is missing: run "bash scripts/build.sh worker" first`);
-  }
+  const moduleOptions = workerModuleOptions();
   const allBindings = { ...wranglerConfig.vars, JWT_SECRET, JWT_KEY_ID: KEY_ID, ...bindings };
   for (const [name, value] of Object.entries(allBindings)) {
     if (value === undefined) {
@@ -186,12 +202,7 @@ export async function startWorker({ kvPersist, bindings = {}, bindUsers = true }
   const miniflare = new Miniflare({
     host: '127.0.0.1',
     cf: false,
-    modules: true,
-    // The wasm-bindgen glue imports ./index_bg.wasm, which Miniflare's default rules
-    // do not cover.
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    scriptPath: SCRIPT_PATH,
-    compatibilityDate: wranglerConfig.compatibilityDate,
+    ...moduleOptions,
     kvNamespaces: bindUsers ? ['USERS'] : [],
     ...(kvPersist === undefined ? {} : { kvPersist }),
     bindings: allBindings,

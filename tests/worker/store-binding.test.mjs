@@ -1,15 +1,11 @@
 // What USERS must be: a KV namespace. Other bindings with a `get` are a configuration
 // error, and a store call that does not settle fails after STORE_TIMEOUT_MS.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 
 import { Miniflare } from 'miniflare';
 
-import { assertError, JWT_SECRET, KEY_ID, readWranglerConfig, ROOT, uniqueUser } from './helpers.mjs';
-
-const SCRIPT_PATH = join(ROOT, 'build', 'index.js');
+import { assertError, JWT_SECRET, KEY_ID, readWranglerConfig, uniqueUser, workerModuleOptions } from './helpers.mjs';
 
 describe('USERS bound to an R2 bucket', () => {
   test('every route is invalid_config', async () => {
@@ -17,10 +13,7 @@ describe('USERS bound to an R2 bucket', () => {
     const miniflare = new Miniflare({
       host: '127.0.0.1',
       cf: false,
-      modules: true,
-      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-      scriptPath: SCRIPT_PATH,
-      compatibilityDate: readWranglerConfig().compatibilityDate,
+      ...workerModuleOptions(),
       r2Buckets: ['USERS'],
       bindings: { JWT_SECRET, JWT_KEY_ID: KEY_ID },
     });
@@ -56,17 +49,13 @@ describe('store that does not settle', () => {
   });
 
   test('login is repository_unavailable after STORE_TIMEOUT_MS', async () => {
-    assert.ok(existsSync(SCRIPT_PATH), `${SCRIPT_PATH} is missing: build the Worker first`);
     miniflare = new Miniflare({
       host: '127.0.0.1',
       cf: false,
       workers: [
         {
           name: 'auth',
-          modules: true,
-          modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-          scriptPath: SCRIPT_PATH,
-          compatibilityDate: readWranglerConfig().compatibilityDate,
+          ...workerModuleOptions(),
           bindings: { JWT_SECRET, JWT_KEY_ID: KEY_ID, STORE_TIMEOUT_MS: '300' },
           serviceBindings: { USERS: { name: 'slow-kv', entrypoint: 'SlowKv' } },
         },
